@@ -1,0 +1,332 @@
+"""Two ways to ask a submission for answers, behind one interface.
+
+``SandboxSubmission`` (the grader's): the submission runs in another process,
+``autograder.sandbox``; only plain data comes back. ``InProcessSubmission``
+(a notebook's, where nbgrader keeps the trust, and the reference's): the
+functions run here. The graded checks call ``Submission.run`` and cannot tell
+which one they have.
+"""
+
+import contextlib
+import functools
+import os
+import pwd
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from autograder import CALLS, KIT_ROOT, PACKAGE_DIR, reference, wire
+from autograder.calls import Call, ErrorReport, perform, report_error
+from autograder.sandbox import HEADER, MAX_MESSAGE
+
+if TYPE_CHECKING:
+    from autograder.answers import AnswerBook
+
+
+class SubmissionError(Exception):
+    """A call did not return: the function raised, timed out, or the sandbox died."""
+
+    def __init__(self, call: Call | None, kind: str, report: ErrorReport) -> None:
+        super().__init__(f"{kind}: {report.type_name}: {report.message}")
+        self.call, self.kind, self.report = call, kind, report
+
+
+class Submission:
+    """What the graded checks talk to."""
+
+    name = "submission"
+
+    def call(self, call: Call) -> Any:
+        raise NotImplementedError
+
+    def run(self, function: str, *args: Any, transforms: tuple[str, ...] = (), in_axes: Any = 0,
+            with_reference: tuple[str, ...] | None = None, echo_args: bool = False,
+            **kwargs: Any) -> Any:
+        """``function(*args, **kwargs)``, transformed; the functions it calls are the
+        reference's unless ``with_reference`` says otherwise."""
+        if with_reference is None:
+            with_reference = CALLS.get(function, ())
+        return self.call(Call(function, tuple(args), dict(kwargs), tuple(transforms), in_axes,
+                              tuple(with_reference), echo_args))
+
+    def printed(self) -> str:
+        """What the submission printed so far (capped)."""
+        return ""
+
+    def close(self) -> None:
+        pass
+
+
+class InProcessSubmission(Submission):
+    """Functions from a namespace in this process; results still go through the wire
+    so that both back ends hand the checks the same kinds of values."""
+
+    def __init__(self, namespace: Mapping[str, Any], source_file: str | None = None,
+                 name: str = "submission") -> None:
+        import jax
+
+        self.namespace = namespace
+        self.source_file = source_file
+        self.name = name
+        self._jax = jax
+
+    def call(self, call: Call) -> Any:
+        references = vars(reference.load())
+        try:
+            value = perform(call, self.namespace, references, self._jax)  # type: ignore[arg-type]
+        except Exception as error:
+            raise SubmissionError(call, "raised", report_error(error, self.source_file)) from None
+        return wire.decode(wire.encode(value))
+
+
+class ReferenceSubmission(Submission):
+    """The reference solution; answers come from the answer book when it has them."""
+
+    name = "reference"
+
+    def __init__(self, book: "AnswerBook | None" = None, live: bool = True) -> None:
+        from autograder.answers import AnswerBook, answers_file
+
+        self.book = book if book is not None else AnswerBook(answers_file())
+        self.live = live
+        self._module: InProcessSubmission | None = None
+
+    def call(self, call: Call) -> Any:
+        call = replace(call, with_reference=())
+        known = self.book.get(call)
+        if known is not None:
+            return known[0]
+        if not self.live:
+            raise LookupError(f"no recorded reference answer for {call.describe()}")
+        if self._module is None:
+            module = reference.load()
+            self._module = InProcessSubmission(vars(module), module.__file__, name="reference")
+        value = self._module.call(call)
+        self.book.put(call, value)
+        return value
+
+    def close(self) -> None:
+        self.book.save()
+
+
+@dataclass(frozen=True)
+class Limits:
+    import_seconds: float = 60.0
+    call_seconds: float = 60.0
+    total_seconds: float = 600.0
+    memory_mb: int = 4096
+    output_kb: int = 64
+    file_mb: int = 16
+
+
+def _blocked_paths() -> list[str]:
+    """What a submission may not read: the reference, the graded suites, the kit's tests."""
+    names = ["solutions", "tests", "source", "notebooks", ".git", "release", ".cache"]
+    from autograder.answers import ANSWERS_DIR
+
+    return [str(PACKAGE_DIR), str(ANSWERS_DIR)] + [str(KIT_ROOT / n) for n in names]
+
+
+class SandboxSubmission(Submission):
+    """A submission file running in its own process, under limits."""
+
+    def __init__(self, path: Path, limits: Limits = Limits()) -> None:
+        self.path = Path(path)
+        self.name = self.path.name
+        self.limits = limits
+        self.spent = 0.0  # seconds the submission has used, import included
+        self.import_error: SubmissionError | None = None
+        self.events: list[str] = []  # what happened to the sandbox, for the report
+        self._process: subprocess.Popen | None = None
+        self._drainer: threading.Thread | None = None
+        self._output = bytearray()
+        self._output_dropped = 0
+        self._revealed: set[str] = set()
+        self._home = Path(tempfile.mkdtemp(prefix="xor-sandbox-"))
+
+    # -- process management -------------------------------------------------
+
+    def _start(self) -> None:
+        target = self._home / "xor_net.py"
+        shutil.copyfile(self.path, target)
+        requests_r, requests_w = os.pipe()
+        replies_r, replies_w = os.pipe()
+        user = _sandbox_user()
+        if user:  # Gradescope runs as root: the submission must not
+            os.chown(self._home, user["user"], user["group"])
+            os.chown(target, user["user"], user["group"])
+        elif os.geteuid() == 0:
+            self.events.append(_NO_DROP)
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": str(self._home), "TMPDIR": str(self._home), "MPLCONFIGDIR": str(self._home),
+            "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0",
+            "PYTHONPATH": str(PACKAGE_DIR.parent), "TF_CPP_MIN_LOG_LEVEL": "3",
+        }
+        for name in ("JAX_PLATFORMS", "XLA_FLAGS", "LANG", "LC_ALL", "CUDA_VISIBLE_DEVICES"):
+            if name in os.environ:
+                env[name] = os.environ[name]
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "autograder.sandbox", str(requests_r), str(replies_w)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            pass_fds=(requests_r, replies_w), cwd=self._home, env=env,
+            start_new_session=True, **user,
+        )
+        os.close(requests_r)
+        os.close(replies_w)
+        self._requests = os.fdopen(requests_w, "wb")
+        self._replies = replies_r
+        self._revealed = set()
+        self._drainer = threading.Thread(target=self._drain, args=(self._process.stdout,),
+                                         daemon=True)
+        self._drainer.start()
+        settings = {
+            "submission": str(target), "home": str(self._home), "blocked": _blocked_paths(),
+            "memory_mb": self.limits.memory_mb, "file_mb": self.limits.file_mb,
+            "cpu_seconds": int(self.limits.total_seconds + self.limits.import_seconds + 30),
+        }
+        self._send(settings)
+        ready = self._receive(self.limits.import_seconds, None, "importing your module")
+        if not ready.get("ready"):
+            report = ErrorReport.from_wire(ready.get("error", {}))
+            self.import_error = SubmissionError(None, "import", report)
+
+    def _drain(self, stream: Any) -> None:
+        cap = self.limits.output_kb * 1024
+        while chunk := stream.read1(65536):
+            room = cap - len(self._output)
+            self._output += chunk[: max(room, 0)]
+            self._output_dropped += max(len(chunk) - max(room, 0), 0)
+
+    def printed(self) -> str:
+        text = self._output.decode(errors="replace")
+        if self._output_dropped:
+            text += f"\n... ({self._output_dropped} more bytes not kept)"
+        return text
+
+    def _kill(self) -> None:
+        if self._process and self._process.poll() is None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self._process.pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):
+                self._process.kill()
+            self._process.wait()
+        if self._process:
+            if self._drainer is not None:
+                self._drainer.join(timeout=5)
+            with contextlib.suppress(OSError):
+                self._process.stdout.close()
+            with contextlib.suppress(OSError):
+                self._requests.close()
+            with contextlib.suppress(OSError):
+                os.close(self._replies)
+        self._process = None
+
+    def close(self) -> None:
+        self._kill()
+        shutil.rmtree(self._home, ignore_errors=True)
+
+    # -- messages -------------------------------------------------------------
+
+    def _send(self, message: dict) -> None:
+        raw = wire.dumps(message)
+        assert self._requests is not None
+        self._requests.write(HEADER.pack(len(raw)) + raw)
+        self._requests.flush()
+
+    def _read_exact(self, size: int, deadline: float) -> bytes:
+        data = bytearray()
+        while len(data) < size:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError
+            ready, _, _ = select.select([self._replies], [], [], left)
+            if ready:
+                chunk = os.read(self._replies, size - len(data))
+                if not chunk:
+                    raise EOFError
+                data += chunk
+        return bytes(data)
+
+    def _receive(self, seconds: float, call: Call | None, doing: str) -> dict:
+        """The next reply, or a SubmissionError saying why none came."""
+        seconds = min(seconds, self.limits.total_seconds - self.spent)
+        started = time.monotonic()
+        try:
+            if seconds <= 0:
+                raise TimeoutError
+            deadline = started + seconds
+            (size,) = HEADER.unpack(self._read_exact(HEADER.size, deadline))
+            if size > MAX_MESSAGE:
+                raise ValueError("reply too large")
+            return wire.loads(self._read_exact(size, deadline))
+        except TimeoutError:
+            self._kill()
+            budget = self.limits.total_seconds - self.spent <= seconds
+            kind = "budget" if budget else "timeout"
+            message = (f"the time for this whole submission ({self.limits.total_seconds:g} s) ran out"
+                       if budget else f"no answer after {seconds:g} s while {doing}")
+            self.events.append(message)
+            raise SubmissionError(call, kind, ErrorReport("TimeoutError", message)) from None
+        except (EOFError, OSError, ValueError) as error:
+            code = self._process.wait() if self._process else None
+            self._kill()
+            message = f"the process running your code ended (exit status {code}) while {doing}"
+            if isinstance(error, ValueError):
+                message = f"the process running your code sent something unreadable while {doing}"
+            self.events.append(message)
+            raise SubmissionError(call, "crashed", ErrorReport("ProcessExit", message)) from None
+        finally:
+            self.spent += time.monotonic() - started
+
+    def call(self, call: Call) -> Any:
+        if self.spent >= self.limits.total_seconds:
+            message = f"the time for this whole submission ({self.limits.total_seconds:g} s) ran out"
+            raise SubmissionError(call, "budget", ErrorReport("TimeoutError", message))
+        if self._process is None:
+            self._start()
+        if self.import_error is not None:
+            raise SubmissionError(call, self.import_error.kind, self.import_error.report)
+        missing = tuple(n for n in reference.needed(call.with_reference) if n not in self._revealed)
+        if missing:
+            self._send({"reveal": reference.source_of(missing)})
+            self._receive(self.limits.call_seconds, call, "loading reference functions")
+            self._revealed.update(missing)
+        token = os.urandom(8).hex()
+        self._send({"call": call.to_wire(), "token": token})
+        reply = self._receive(self.limits.call_seconds, call, f"running {call.describe()}")
+        if reply.get("token") != token:
+            self._kill()
+            report = ErrorReport("ProtocolError", "the reply did not match the question")
+            raise SubmissionError(call, "crashed", report)
+        if "error" in reply:
+            raise SubmissionError(call, "raised", ErrorReport.from_wire(reply["error"]))
+        return wire.decode(reply["value"])
+
+
+_NO_DROP = (f"the grader runs as root but user 'nobody' cannot run {sys.executable} "
+            "(is a folder above it private?), so the submission ran as root")
+
+
+@functools.cache
+def _sandbox_user() -> dict[str, int]:
+    """When root: the unprivileged user and group to run submissions as, if it can run Python."""
+    if os.geteuid() != 0 or os.environ.get("XOR_KIT_SANDBOX_USER") == "same":
+        return {}
+    try:
+        entry = pwd.getpwnam(os.environ.get("XOR_KIT_SANDBOX_USER", "nobody"))
+    except KeyError:
+        return {}
+    user = {"user": entry.pw_uid, "group": entry.pw_gid}
+    probe = subprocess.run([sys.executable, "-c", "import jax"], capture_output=True,
+                           cwd="/", timeout=120, **user)
+    return user if probe.returncode == 0 else {}

@@ -1,0 +1,188 @@
+"""Carry out one call of a student's function: the piece both back ends share.
+
+A ``Call`` names the function, its arguments, the JAX transformations to wrap
+it in (``jit``, ``grad``, ``vmap``) and which reference functions stand in for
+the ones it calls. ``perform`` runs it against a namespace (the student's
+module, or a notebook's globals); errors become an ``ErrorReport``.
+"""
+
+import traceback
+from collections.abc import Callable, Mapping, MutableMapping
+from dataclasses import dataclass, field
+from typing import Any
+
+TRANSFORMS = ("jit", "grad", "vmap")
+# Plain calls of these run compiled first (one compile instead of dozens of op-by-op
+# ones), falling back to running them as they are if tracing fails: the arguments
+# named here stay Python values.
+COMPILE_FIRST = {
+    "relu": (), "predict": (), "batched_predict": (), "loss": (), "update": (),
+}
+
+
+@dataclass(frozen=True)
+class Call:
+    function: str
+    args: tuple = ()
+    kwargs: Mapping[str, Any] = field(default_factory=dict)
+    transforms: tuple[str, ...] = ()  # innermost first: ("grad", "jit") is jit(grad(f))
+    in_axes: Any = 0  # for "vmap"
+    with_reference: tuple[str, ...] = ()  # exercises replaced by the reference's
+    echo_args: bool = False  # also return the arguments as they are after the call
+
+    def describe(self) -> str:
+        text = self.function
+        for name in self.transforms:
+            if name == "vmap":
+                text = f"jax.vmap({text}, in_axes={self.in_axes!r})"
+            elif name == "grad":
+                text = f"jax.grad({text})" if self.function in ("loss",) else f"jax.grad(sum of {text})"
+            else:
+                text = f"jax.{name}({text})"
+        parts = [summarize(a) for a in self.args]
+        parts += [f"{k}={summarize(v)}" for k, v in self.kwargs.items()]
+        return f"{text}({', '.join(parts)})"
+
+    def to_wire(self) -> dict:
+        from autograder.wire import encode
+
+        return {
+            "function": self.function,
+            "args": encode(tuple(self.args)),
+            "kwargs": encode(dict(self.kwargs)),
+            "transforms": list(self.transforms),
+            "in_axes": encode(self.in_axes),
+            "with_reference": list(self.with_reference),
+            "echo_args": self.echo_args,
+        }
+
+    @classmethod
+    def from_wire(cls, data: dict) -> "Call":
+        from autograder.wire import decode
+
+        return cls(
+            function=str(data["function"]),
+            args=decode(data["args"]),
+            kwargs=decode(data["kwargs"]),
+            transforms=tuple(str(t) for t in data["transforms"]),
+            in_axes=decode(data["in_axes"]),
+            with_reference=tuple(str(n) for n in data["with_reference"]),
+            echo_args=bool(data["echo_args"]),
+        )
+
+
+def summarize(value: Any) -> str:
+    """A short description of an argument: arrays by shape, dicts by keys."""
+    if hasattr(value, "shape") and hasattr(value, "dtype"):
+        if getattr(value, "size", 99) <= 4:
+            flat = ", ".join(f"{float(v):g}" for v in value.reshape(-1)) if value.size else ""
+            return f"array([{flat}], shape={tuple(value.shape)})"
+        return f"array(shape={tuple(value.shape)}, dtype={value.dtype})"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k!r}: {summarize(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, tuple | list):
+        return "(" + ", ".join(summarize(v) for v in value) + ")"
+    return repr(value)
+
+
+@dataclass(frozen=True)
+class ErrorReport:
+    """What went wrong inside a student's function, as plain data."""
+
+    type_name: str
+    message: str
+    where: str = ""  # the student's lines in the traceback, innermost last
+
+    def to_wire(self) -> dict:
+        return {"type": self.type_name, "message": self.message, "where": self.where}
+
+    @classmethod
+    def from_wire(cls, data: dict) -> "ErrorReport":
+        return cls(str(data.get("type", "?")), str(data.get("message", ""))[:4000],
+                   str(data.get("where", ""))[:4000])
+
+
+def report_error(error: BaseException, source_file: str | None) -> ErrorReport:
+    """Describe ``error``, keeping the traceback frames that are in ``source_file``."""
+    frames = traceback.extract_tb(error.__traceback__)
+    mine = [f for f in frames if source_file and f.filename == source_file]
+    where = "\n".join(f"line {f.lineno}, in {f.name}: {(f.line or '').strip()}" for f in mine[-4:])
+    message = str(error).strip()
+    first, _, _ = message.partition("\n--------------------")  # JAX's long tracer help text
+    return ErrorReport(type(error).__name__, first[:2000], where)
+
+
+def transformed(function: Callable, call: Call, jax: Any) -> Callable:
+    """``function`` wrapped in the call's transformations, innermost first."""
+    for name in call.transforms:
+        if name == "jit":
+            function = jax.jit(function)
+        elif name == "grad":
+            function = jax.grad(lambda *a, inner=function, **k: jax.numpy.sum(inner(*a, **k)))
+        elif name == "vmap":
+            function = jax.vmap(function, in_axes=call.in_axes)
+        else:
+            raise ValueError(f"unknown transform {name!r}")
+    return function
+
+
+def perform(call: Call, namespace: MutableMapping[str, Any], references: Mapping[str, Callable],
+            jax: Any) -> Any:
+    """Run ``call`` on the functions in ``namespace`` with ``references`` put in place.
+
+    Errors propagate; the namespace is always restored.
+    """
+    function = namespace.get(call.function)
+    if not callable(function):
+        raise LookupError(f"the submission defines no function named {call.function!r}")
+    saved = {name: namespace.get(name, _MISSING) for name in call.with_reference}
+    try:
+        for name in call.with_reference:
+            namespace[name] = references[name]
+        args = tuple(_to_jax(a, jax) for a in call.args)
+        kwargs = {k: _to_jax(v, jax) for k, v in call.kwargs.items()}
+        # Full-precision matmuls: GPUs may otherwise use TF32 and drift from the reference.
+        with jax.default_matmul_precision("highest"):
+            result = _compiled_or_plain(function, call, args, kwargs, jax)
+        result = jax.block_until_ready(result) if _has_arrays(result) else result
+        return (result, args) if call.echo_args else result
+    finally:
+        for name, value in saved.items():
+            if value is _MISSING:
+                namespace.pop(name, None)
+            else:
+                namespace[name] = value
+
+
+_MISSING = object()
+
+
+def _compiled_or_plain(function: Callable, call: Call, args: tuple, kwargs: dict, jax: Any) -> Any:
+    static = COMPILE_FIRST.get(call.function)
+    if call.transforms or call.echo_args or static is None:
+        return transformed(function, call, jax)(*args, **kwargs)
+    try:
+        return jax.jit(function, static_argnames=static)(*args, **kwargs)
+    except Exception:
+        return function(*args, **kwargs)
+
+
+def _to_jax(value: Any, jax: Any) -> Any:
+    """Arrays become ``jax.Array`` (SPEC: every exercise takes jax.Array inputs)."""
+    if hasattr(value, "dtype") and hasattr(value, "shape"):
+        return jax.numpy.asarray(value)
+    if isinstance(value, dict):
+        return {k: _to_jax(v, jax) for k, v in value.items()}
+    if isinstance(value, tuple | list):
+        return type(value)(_to_jax(v, jax) for v in value)
+    return value
+
+
+def _has_arrays(value: Any) -> bool:
+    if hasattr(value, "block_until_ready"):
+        return True
+    if isinstance(value, dict):
+        return any(_has_arrays(v) for v in value.values())
+    if isinstance(value, tuple | list):
+        return any(_has_arrays(v) for v in value)
+    return False

@@ -1,0 +1,134 @@
+"""The assertions the graded suites are made of, named assert_<what>_<property>.
+
+Each compares what the submission returned with what was expected and, when
+they differ, raises ``Feedback`` saying what was called, what came back,
+what was expected and, where one is known, the likely mistake.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from autograder.feedback import Feedback, fail, show
+from autograder.wire import Opaque
+
+SEED = 0  # every random input in the suites comes from this seed (printed in the report)
+RTOL, ATOL = 1e-4, 1e-5  # float32, with matmuls at full precision
+
+
+def rng(salt: int) -> np.random.Generator:
+    """A generator for one test's inputs: same numbers on every run and machine."""
+    return np.random.default_rng([SEED, salt])
+
+
+def random_array(salt: int, shape: tuple[int, ...], low: float = -2.0, high: float = 2.0,
+                 away_from_zero: float = 0.0) -> np.ndarray:
+    values = rng(salt).uniform(low, high, size=shape).astype(np.float32)
+    if away_from_zero:
+        values = np.where(np.abs(values) < away_from_zero,
+                          np.copysign(away_from_zero, values), values).astype(np.float32)
+    return values
+
+
+def assert_is_array(got: Any, called: str) -> np.ndarray:
+    if not isinstance(got, np.ndarray):
+        what = got if isinstance(got, Opaque) else type(got).__name__
+        raise Feedback(f"Called {called}\n  got: {show(got)}\n  expected an array, not {what}. "
+                       "Return a jnp array (jax.Array).")
+    return got
+
+
+def assert_shape(got: Any, shape: tuple[int, ...], called: str, hint: str = "") -> np.ndarray:
+    array = assert_is_array(got, called)
+    if array.shape != tuple(shape):
+        raise Feedback(f"Called {called}\n  got shape:      {array.shape}\n  expected shape: "
+                       f"{tuple(shape)}" + (f"\nLikely cause: {hint}" if hint else ""))
+    return array
+
+
+def assert_dtype(got: Any, dtype: str, called: str) -> None:
+    array = assert_is_array(got, called)
+    if str(array.dtype) != dtype:
+        raise Feedback(f"Called {called}\n  got dtype {array.dtype}, expected {dtype}. Build arrays "
+                       "with jnp (float32 by default) and avoid Python or numpy float64 values.")
+
+
+def assert_close(got: Any, expected: Any, called: str, hint: str = "", rtol: float = RTOL,
+                 atol: float = ATOL) -> None:
+    """Arrays (or dicts of arrays) equal to within rtol/atol, with matching shapes."""
+    if isinstance(expected, dict):
+        assert_same_keys(got, expected, called)
+        for key in expected:
+            assert_close(got[key], expected[key], f"{called}[{key!r}]", hint, rtol, atol)
+        return
+    if isinstance(expected, tuple):
+        if not isinstance(got, tuple | list) or len(got) != len(expected):
+            fail(called, got, expected, hint)
+        for i, (g, e) in enumerate(zip(got, expected, strict=True)):
+            assert_close(g, e, f"{called}[{i}]", hint, rtol, atol)
+        return
+    array = assert_is_array(got, called)
+    expected = np.asarray(expected)
+    if array.shape != expected.shape:
+        assert_shape(array, expected.shape, called, hint)
+    if not np.allclose(array, expected, rtol=rtol, atol=atol, equal_nan=False):
+        tolerance = f" (tolerance: rtol={rtol:g}, atol={atol:g})"
+        fail(called + tolerance, array, expected, hint)
+
+
+def assert_same_keys(got: Any, expected: dict, called: str) -> dict:
+    if not isinstance(got, dict):
+        raise Feedback(f"Called {called}\n  got: {show(got)}\n  expected a dict with keys "
+                       f"{sorted(expected)}.")
+    if set(got) != set(expected):
+        raise Feedback(f"Called {called}\n  got keys:      {sorted(map(str, got))}\n  expected keys: "
+                       f"{sorted(expected)} (exactly these).")
+    return got
+
+
+def diagnose(got: Any, candidates: dict[str, Callable[[], Any]]) -> str:
+    """The hint of the first known mistake that reproduces ``got``, or ''."""
+    for hint, make in candidates.items():
+        try:
+            if _close_tree(got, make()):
+                return hint
+        except Exception:
+            continue
+    return ""
+
+
+def _close_tree(got: Any, expected: Any) -> bool:
+    if isinstance(expected, dict):
+        return isinstance(got, dict) and set(got) == set(expected) and all(
+            _close_tree(got[k], expected[k]) for k in expected)
+    if isinstance(expected, tuple):
+        return isinstance(got, tuple | list) and len(got) == len(expected) and all(
+            _close_tree(g, e) for g, e in zip(got, expected, strict=True))
+    return (isinstance(got, np.ndarray) and got.shape == np.shape(expected)
+            and bool(np.allclose(got, expected, rtol=RTOL, atol=ATOL)))
+
+
+# (input_dims, n_hidden, output_dims): the XOR network, an odd one, and a square one in
+# which reused keys show (arrays of one shape drawn from one key are equal).
+SIZES = [(2, 16, 1), (3, 5, 2), (4, 4, 4)]
+
+
+def key(i: int) -> np.ndarray:
+    """``jax.random.PRNGKey(i)`` as plain data (a raw uint32 key)."""
+    return np.array([0, i], dtype=np.uint32)
+
+
+def random_params(sizes: tuple[int, int, int] = (2, 16, 1), seed: int = 0,
+                  scale: float = 0.5) -> dict:
+    """Normal random parameters of the given sizes, for the tests of the other exercises."""
+    d_in, hidden, d_out = sizes
+    shapes = {"w1": (hidden, d_in), "b1": (hidden,), "w2": (d_out, hidden), "b2": (d_out,)}
+    draw = rng(1000 + seed)
+    return {k: (scale * draw.standard_normal(shape)).astype(np.float32)
+            for k, shape in shapes.items()}
+
+
+def xor_data() -> tuple[np.ndarray, np.ndarray]:
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32)
+    return X, np.array([0, 1, 1, 0], dtype=np.float32)

@@ -1,0 +1,39 @@
+"""Grade one submission: run the graded suites in this process (the judge)."""
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from autograder import PACKAGE_DIR
+from autograder.backends import Submission
+from autograder.plugin import Scores
+
+SUITES = PACKAGE_DIR / "suites"
+
+
+class _Collector:
+    """Hands pytest the run's shared state before the plugin's configure hook reads it."""
+
+    def __init__(self, scores: Scores, submission: Submission | None) -> None:
+        self.scores, self.submission = scores, submission
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_configure(self, config: pytest.Config) -> None:
+        config.xor_scores = self.scores  # type: ignore[attr-defined]
+        config.xor_submission = self.submission  # type: ignore[attr-defined]
+
+
+def grade_file(path: Path, extra_args: tuple[str, ...] = (), quiet: bool = True,
+               submission: Submission | None = None) -> tuple[Scores, float, int]:
+    """Grade ``path``; return the scores, the seconds it took and pytest's exit code."""
+    scores = Scores(submission=str(path))
+    started = time.perf_counter()
+    args = [str(SUITES), "--submission", str(path), "-p", "no:cacheprovider",
+            "--rootdir", str(SUITES), "-c", os.devnull, "-W", "ignore::DeprecationWarning",
+            *(["-p", "no:terminal"] if quiet else []),
+            *extra_args]
+    code = pytest.main(args, plugins=[_Collector(scores, submission)])
+    scores.sort()
+    return scores, time.perf_counter() - started, int(code)

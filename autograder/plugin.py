@@ -1,0 +1,197 @@
+"""The pytest plugin behind the graded suites: options, markers, points and scores.
+
+Loaded by ``autograder/suites/conftest.py``, so ``pytest autograder/suites``
+works as well as ``python -m autograder grade``.
+"""
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from autograder import EXERCISE_PATH, SECTIONS, checks
+from autograder.backends import (
+    Limits,
+    ReferenceSubmission,
+    SandboxSubmission,
+    Submission,
+    SubmissionError,
+)
+from autograder.feedback import Feedback, explain
+
+MARKERS = {
+    "relu": "the relu exercise", "init_params": "the init_params exercise",
+    "predict": "the predict exercise", "batched_predict": "the batched_predict exercise",
+    "loss": "the loss exercise", "update": "the update exercise", "train": "the train exercise",
+    "xor": "end-to-end: the student's functions together learn XOR",
+    "points(n)": "how many points the test is worth",
+    "hidden": "graded, but shown to students only after grades are published",
+}
+
+
+@dataclass
+class TestResult:
+    name: str
+    exercise: str
+    points: float
+    hidden: bool
+    passed: bool = False
+    output: str = ""
+    nodeid: str = ""
+
+
+@dataclass
+class Scores:
+    """What one grading run collected, in the order of the sections."""
+
+    results: list[TestResult] = field(default_factory=list)
+    printed: str = ""
+    events: list[str] = field(default_factory=list)
+    submission: str = ""
+    internal_errors: list[str] = field(default_factory=list)  # grader bugs, never the student's
+
+    def sort(self) -> None:
+        """Put the results in the order of the exercises (the xor tests run first)."""
+        self.results.sort(key=lambda r: SECTIONS.index(r.exercise))
+
+    def by_section(self) -> dict[str, tuple[float, float]]:
+        table: dict[str, tuple[float, float]] = {}
+        for r in self.results:
+            got, most = table.get(r.exercise, (0.0, 0.0))
+            table[r.exercise] = (got + (r.points if r.passed else 0.0), most + r.points)
+        return {s: table[s] for s in SECTIONS if s in table}
+
+    @property
+    def score(self) -> float:
+        return sum(r.points for r in self.results if r.passed)
+
+    @property
+    def max_score(self) -> float:
+        return sum(r.points for r in self.results)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("xor-kit", "XOR exercise kit grading")
+    group.addoption("--submission", default=None,
+                    help=f"the .py file to grade (default: {EXERCISE_PATH})")
+    group.addoption("--call-timeout", type=float, default=Limits.call_seconds,
+                    help="seconds one call of a student's function may take")
+    group.addoption("--total-timeout", type=float, default=Limits.total_seconds,
+                    help="seconds the whole submission may take")
+    group.addoption("--no-hidden", action="store_true", help="skip the hidden tests")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for name, description in MARKERS.items():
+        config.addinivalue_line("markers", f"{name}: {description}")
+    if not hasattr(config, "xor_scores"):
+        config.xor_scores = Scores()  # type: ignore[attr-defined]
+    if not hasattr(config, "xor_submission"):
+        config.xor_submission = None  # type: ignore[attr-defined]
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return (f"xor kit: grading {_submission_path(config)}; "
+            f"random inputs from seed {checks.SEED}")
+
+
+def _submission_path(config: pytest.Config) -> Path:
+    return Path(config.getoption("--submission") or os.environ.get("XOR_SUBMISSION")
+                or EXERCISE_PATH).resolve()
+
+
+def section_of(item: pytest.Item) -> str:
+    for mark in item.iter_markers():
+        if mark.name in SECTIONS:
+            return mark.name
+    raise pytest.UsageError(f"{item.nodeid} has no exercise marker")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The xor tests first (they must see only the student's own code), then the
+    exercises in order: a reference function reaches the sandbox only after the
+    exercise it answers has been graded."""
+    if config.getoption("--no-hidden"):
+        items[:] = [i for i in items if i.get_closest_marker("hidden") is None]
+    order = {name: i for i, name in enumerate(("xor", *SECTIONS[:-1]))}
+    items.sort(key=lambda item: order[section_of(item)])
+
+
+def test_name(item: pytest.Item) -> str:
+    words = item.name.removeprefix("test_").replace("_", " ")
+    return f"{section_of(item)}: {words}"
+
+
+def message_for(error: BaseException, exercise: str) -> str | None:
+    if isinstance(error, Feedback):
+        return str(error)
+    if isinstance(error, SubmissionError):
+        return explain(error, exercise)
+    return None
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    report = yield
+    if report.when == "call" or (report.when == "setup" and report.failed):
+        exercise = section_of(item)
+        message = None
+        if call.excinfo is not None:
+            message = message_for(call.excinfo.value, exercise)
+            if message is None:  # a bug in the grader, not in the submission
+                error = call.excinfo.value
+                message = (f"The grader itself failed on this test ({type(error).__name__}: "
+                           f"{error}). This is not your mistake: please tell your instructor.")
+                item.config.xor_scores.internal_errors.append(  # type: ignore[attr-defined]
+                    f"{item.nodeid}: {type(error).__name__}: {error}")
+            report.longrepr = message
+        mark = item.get_closest_marker("points")
+        extra = "\n".join(str(v) for k, v in item.user_properties if k == "output")
+        output = message or (str(report.longrepr) if report.failed else "")
+        item.config.xor_scores.results.append(TestResult(  # type: ignore[attr-defined]
+            name=test_name(item), exercise=exercise,
+            points=float(mark.args[0]) if mark else 0.0,
+            hidden=item.get_closest_marker("hidden") is not None,
+            passed=report.passed, output="\n".join(t for t in (output, extra) if t),
+            nodeid=item.nodeid,
+        ))
+    return report
+
+
+@pytest.fixture(scope="session")
+def submission(request: pytest.FixtureRequest):
+    """The submission under test: in a sandbox process, or a notebook's namespace."""
+    config = request.config
+    given: Submission | None = config.xor_submission  # type: ignore[attr-defined]
+    if given is not None:
+        yield given
+        return
+    path = _submission_path(config)
+    if not path.is_file():
+        raise pytest.UsageError(f"no submission file at {path}")
+    limits = Limits(call_seconds=config.getoption("--call-timeout"),
+                    total_seconds=config.getoption("--total-timeout"))
+    sandbox = SandboxSubmission(path, limits)
+    try:
+        yield sandbox
+    finally:
+        scores = config.xor_scores  # type: ignore[attr-defined]
+        scores.printed, scores.events = sandbox.printed(), list(sandbox.events)
+        sandbox.close()
+
+
+@pytest.fixture(scope="session")
+def reference():
+    answers = ReferenceSubmission()
+    yield answers
+    answers.close()
+
+
+def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
+    from autograder.report import score_table
+
+    scores = config.xor_scores  # type: ignore[attr-defined]
+    if scores.results:
+        terminalreporter.write_sep("=", "score")
+        terminalreporter.write_line(score_table(scores))

@@ -1,0 +1,204 @@
+"""The sandbox process: the only place where a submission's code runs.
+
+Started by the judge (``autograder.backends.SandboxSubmission``) as
+``python -m autograder.sandbox REQUEST_FD REPLY_FD``. It imports JAX, sets its
+limits, installs an audit hook that keeps the submission away from the kit's
+files, other processes and the network, imports the submission, then answers
+the judge's calls one at a time with plain data (``autograder.wire``).
+"""
+
+import importlib.util
+import os
+import resource
+import struct
+import sys
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import jax
+import jax.numpy  # noqa: F401  (imported before the submission can patch it)
+import numpy  # noqa: F401
+
+from autograder import calls, wire
+
+HEADER = struct.Struct(">I")
+MAX_MESSAGE = 64 << 20
+# Audit events a submission never needs: other processes, the network, native code.
+FORBIDDEN_EVENTS = frozenset({
+    "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork", "os.forkpty",
+    "subprocess.Popen", "pty.spawn", "os.kill", "os.killpg", "signal.pthread_kill",
+    "socket.connect", "socket.bind", "socket.sendto", "ctypes.dlopen", "ctypes.dlsym",
+    "ctypes.cdata", "ctypes.call_function", "sys.addaudithook", "gc.get_objects",
+    "gc.get_referrers", "gc.get_referents", "sys.remote_exec", "os.setuid", "os.putenv",
+})
+# Events whose first argument is a path that may only be changed inside the sandbox's folder.
+WRITE_EVENTS = frozenset({
+    "os.remove", "os.rename", "os.rmdir", "os.mkdir", "os.chmod", "os.chown", "os.link",
+    "os.symlink", "os.truncate", "os.utime", "shutil.rmtree", "shutil.copyfile", "shutil.move",
+})
+LIST_EVENTS = frozenset({"os.listdir", "os.scandir", "glob.glob", "os.chdir"})
+# jax.config options that change what a transformation does; restored before every call.
+GUARDED_OPTIONS = ("jax_disable_jit", "jax_enable_x64", "jax_numpy_rank_promotion",
+                   "jax_default_matmul_precision", "jax_debug_nans", "jax_debug_infs",
+                   "jax_numpy_dtype_promotion")
+
+
+def read_message(stream: BinaryIO) -> dict | None:
+    header = stream.read(HEADER.size)
+    if len(header) < HEADER.size:
+        return None
+    (size,) = HEADER.unpack(header)
+    if size > MAX_MESSAGE:
+        raise ValueError("message too large")
+    return wire.loads(stream.read(size))
+
+
+def write_message(stream: BinaryIO, message: dict) -> None:
+    raw = wire.dumps(message)
+    stream.write(HEADER.pack(len(raw)) + raw)
+    stream.flush()
+
+
+class Guard:
+    """The audit hook: reading the kit, writing outside ``home`` and the events above fail.
+
+    It keeps an honest mistake or a casual attempt out; the walls against a
+    determined one are the operating system's (a separate process, resource
+    limits and, when the grader runs as root, an unprivileged user).
+    """
+
+    def __init__(self, blocked: list[str], home: str) -> None:
+        self.blocked = [os.path.realpath(p) for p in blocked]
+        self.home = os.path.realpath(home)
+
+    def _inside(self, path: Any, roots: list[str]) -> bool:
+        if isinstance(path, int) or path is None:
+            return False
+        try:
+            real = os.path.realpath(os.fsdecode(path))
+        except (TypeError, ValueError):
+            return False
+        return any(real == r or real.startswith(r + os.sep) for r in roots)
+
+    def _writable(self, path: Any) -> bool:
+        if isinstance(path, int):
+            return True
+        return self._inside(path, [self.home]) or os.fsdecode(path) == "/dev/null"
+
+    def __call__(self, event: str, args: tuple) -> None:
+        if event in FORBIDDEN_EVENTS:
+            raise PermissionError(f"the grader does not allow {event} in a submission")
+        if event == "open":
+            path, mode = args[0], args[1]
+            if self._inside(path, self.blocked):
+                raise PermissionError(f"the grader's own files are off limits: {path}")
+            writing = isinstance(mode, str) and any(c in mode for c in "wax+")
+            if isinstance(args[2], int) and args[2] & (os.O_WRONLY | os.O_RDWR | os.O_CREAT):
+                writing = True
+            if writing and not self._writable(path):
+                raise PermissionError(f"a submission may not write to {path}")
+        elif event in LIST_EVENTS and args and self._inside(args[0], self.blocked):
+            raise PermissionError(f"the grader's own files are off limits: {args[0]}")
+        elif event in WRITE_EVENTS and args and not self._writable(args[0]):
+            raise PermissionError(f"a submission may not change {args[0]}")
+        elif event == "import" and args and str(args[0]).split(".")[0] in ("autograder", "solutions"):
+            raise ImportError(f"a submission may not import {args[0]}")
+
+
+def set_limits(memory_mb: int, cpu_seconds: int, file_mb: int) -> None:
+    def lower(which: int, value: int) -> None:
+        soft, hard = resource.getrlimit(which)
+        value = value if hard == resource.RLIM_INFINITY else min(value, hard)
+        resource.setrlimit(which, (value, value))
+
+    if memory_mb:
+        lower(resource.RLIMIT_AS, memory_mb << 20)
+    if cpu_seconds:
+        lower(resource.RLIMIT_CPU, cpu_seconds)
+    lower(resource.RLIMIT_FSIZE, file_mb << 20)
+    lower(resource.RLIMIT_CORE, 0)
+
+
+def import_submission(path: Path) -> dict:
+    """Import the submission as module ``xor_net``; return its namespace."""
+    spec = importlib.util.spec_from_file_location("xor_net", path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot import {path.name}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["xor_net"] = module
+    spec.loader.exec_module(module)
+    return module.__dict__
+
+
+class Sandbox:
+    def __init__(self, settings: dict) -> None:
+        self.submission = Path(settings["submission"])
+        self.namespace: dict = {}
+        self.references: dict = {}
+        self.options = {name: getattr(jax.config, name) for name in GUARDED_OPTIONS}
+        self.update_option = jax.config.update
+        self.clear_caches = jax.clear_caches
+        self.injected: tuple[str, ...] = ()
+
+    def restore_options(self) -> None:
+        for name, value in self.options.items():
+            if getattr(jax.config, name, value) != value:
+                self.update_option(name, value)
+
+    def reveal(self, source: str) -> None:
+        """Load reference functions that the next calls put in place (judge's source)."""
+        namespace: dict = {"__name__": "reference"}
+        exec(compile(source, "<reference>", "exec"), namespace)
+        self.references.update({k: v for k, v in namespace.items() if callable(v)})
+
+    def answer(self, request: dict) -> dict:
+        call = calls.Call.from_wire(request["call"])
+        self.restore_options()
+        if call.with_reference != self.injected:
+            self.clear_caches()  # jit caches would keep the functions seen at trace time
+            self.injected = call.with_reference
+        try:
+            value = calls.perform(call, self.namespace, self.references, jax)
+        except BaseException as error:  # the submission may raise anything, SystemExit too
+            if isinstance(error, KeyboardInterrupt):
+                raise
+            return {"error": calls.report_error(error, str(self.submission)).to_wire()}
+        finally:
+            self.restore_options()
+        return {"value": wire.encode(value)}
+
+
+def main(argv: list[str]) -> int:
+    requests = os.fdopen(int(argv[0]), "rb")
+    replies = os.fdopen(int(argv[1]), "wb")
+    settings = read_message(requests)
+    if settings is None:
+        return 2
+    sandbox = Sandbox(settings)
+    set_limits(settings["memory_mb"], settings["cpu_seconds"], settings["file_mb"])
+    guard = Guard(settings["blocked"], settings["home"])
+    sys.path[:] = [p for p in sys.path if p and not guard._inside(p, guard.blocked)]
+    sys.path.insert(0, str(sandbox.submission.parent))
+    os.chdir(settings["home"])
+    sys.addaudithook(guard)
+    try:
+        sandbox.namespace = import_submission(sandbox.submission)
+        ready: dict = {"ready": True}
+    except BaseException as error:
+        ready = {"ready": False, "error": calls.report_error(error, str(sandbox.submission)).to_wire()}
+    sys.stdout.flush()
+    write_message(replies, ready)
+    while (request := read_message(requests)) is not None:
+        if "reveal" in request:
+            sandbox.reveal(request["reveal"])
+            write_message(replies, {"ok": True})
+            continue
+        reply = sandbox.answer(request)
+        reply["token"] = request.get("token")
+        sys.stdout.flush()
+        write_message(replies, reply)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,44 @@
+"""batched_predict(params, X): predict for every row of X, shape (n, output_dims), via vmap."""
+
+import pytest
+
+from autograder.checks import assert_close, assert_shape, random_array, random_params, xor_data
+
+pytestmark = pytest.mark.batched_predict
+
+
+@pytest.mark.points(3)
+def test_output_shape_is_n_by_output_dims(submission, reference):
+    for n, sizes in ((4, (2, 16, 1)), (7, (3, 5, 3)), (1, (2, 4, 2))):
+        params = random_params(sizes)
+        got = submission.run("batched_predict", params, random_array(60 + n, (n, sizes[0])))
+        assert_shape(got, (n, sizes[2]), f"batched_predict(params, X) with X of shape "
+                     f"{(n, sizes[0])}", hint="keep the output axis: row i is predict(params, X[i]),"
+                     " of shape (output_dims,); do not squeeze or flatten.")
+
+
+@pytest.mark.points(3)
+def test_each_row_matches_predict_on_the_xor_inputs(submission, reference):
+    params = random_params(seed=6)
+    X, _ = xor_data()
+    assert_close(submission.run("batched_predict", params, X),
+                 reference.run("batched_predict", params, X),
+                 "batched_predict(params, X) on the four XOR inputs",
+                 hint="map predict over the rows: jax.vmap(predict, in_axes=(None, 0)).")
+
+
+@pytest.mark.points(2)
+def test_matches_for_other_layer_sizes(submission, reference):
+    params = random_params((4, 7, 3), seed=7)
+    X = random_array(70, (9, 4))
+    assert_close(submission.run("batched_predict", params, X),
+                 reference.run("batched_predict", params, X),
+                 "batched_predict(params, X) for sizes (4, 7, 3), X of shape (9, 4)")
+
+
+@pytest.mark.points(2)
+def test_works_under_jit(submission, reference):
+    params = random_params((3, 5, 2), seed=8)
+    X = random_array(80, (6, 3))
+    assert_close(submission.run("batched_predict", params, X, transforms=("jit",)),
+                 reference.run("batched_predict", params, X), "jax.jit(batched_predict)(params, X)")

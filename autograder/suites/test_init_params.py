@@ -1,0 +1,75 @@
+"""init_params(key, ...): one key per array, the right shapes, float32, scaled normals."""
+
+import numpy as np
+import pytest
+
+from autograder.checks import SIZES, assert_close, assert_dtype, assert_same_keys, assert_shape, key
+from autograder.feedback import Feedback
+
+pytestmark = pytest.mark.init_params
+KEYS = {"w1": None, "b1": None, "w2": None, "b2": None}
+
+
+def shapes(d_in: int, hidden: int, d_out: int) -> dict:
+    return {"w1": (hidden, d_in), "b1": (hidden,), "w2": (d_out, hidden), "b2": (d_out,)}
+
+
+@pytest.mark.points(2)
+def test_returns_a_dict_with_exactly_w1_b1_w2_b2(submission):
+    assert_same_keys(submission.run("init_params", key(0)), KEYS, "init_params(PRNGKey(0))")
+
+
+@pytest.mark.points(3)
+def test_shapes_follow_the_layer_sizes(submission):
+    for d_in, hidden, d_out in SIZES:
+        called = f"init_params(PRNGKey(1), input_dims={d_in}, n_hidden={hidden}, output_dims={d_out})"
+        got = assert_same_keys(submission.run("init_params", key(1), input_dims=d_in,
+                                              n_hidden=hidden, output_dims=d_out), KEYS, called)
+        for name, shape in shapes(d_in, hidden, d_out).items():
+            assert_shape(got[name], shape, f"{called}[{name!r}]",
+                         hint="use the arguments for the sizes; nothing hard-coded.")
+
+
+@pytest.mark.points(1)
+def test_arrays_are_float32(submission):
+    got = assert_same_keys(submission.run("init_params", key(2)), KEYS, "init_params(PRNGKey(2))")
+    for name in KEYS:
+        assert_dtype(got[name], "float32", f"init_params(PRNGKey(2))[{name!r}]")
+
+
+@pytest.mark.points(3)
+def test_draws_the_same_numbers_as_the_reference(submission, reference):
+    for seed, (d_in, hidden, d_out) in zip((0, 42, 7), SIZES, strict=True):
+        kwargs = {"input_dims": d_in, "n_hidden": hidden, "output_dims": d_out}
+        assert_close(submission.run("init_params", key(seed), **kwargs),
+                     reference.run("init_params", key(seed), **kwargs),
+                     f"init_params(PRNGKey({seed}), {d_in}, {hidden}, {d_out})",
+                     hint="split the key with jax.random.split(key, 4) into k_w1, k_b1, k_w2, "
+                     "k_b2 (in that order) and draw each array with jax.random.normal from "
+                     "its own key, times scale.")
+
+
+@pytest.mark.points(1)
+def test_scale_multiplies_every_array(submission, reference):
+    for scale in (1.0, 0.25):
+        assert_close(submission.run("init_params", key(3), scale=scale),
+                     reference.run("init_params", key(3), scale=scale),
+                     f"init_params(PRNGKey(3), scale={scale})",
+                     hint="every array is scale * jax.random.normal(...).")
+
+
+@pytest.mark.points(2)
+def test_every_array_has_its_own_key(submission):
+    called = "init_params(PRNGKey(5), input_dims=4, n_hidden=4, output_dims=4, scale=1.0)"
+    got = assert_same_keys(submission.run("init_params", key(5), input_dims=4, n_hidden=4,
+                                          output_dims=4, scale=1.0), KEYS, called)
+    flat = {name: np.asarray(value, dtype=np.float64).ravel()[:3] for name, value in got.items()}
+    names = list(flat)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            if flat[a].shape == flat[b].shape and flat[a].size and np.allclose(flat[a], flat[b]):
+                raise Feedback(
+                    f"Called {called}\n  {a} and {b} start with the same numbers "
+                    f"{np.round(flat[a], 5).tolist()}: they were drawn from the same key.\n"
+                    "Likely cause: reusing a key. Split once into four keys and give each "
+                    "array its own (the tutorial this kit grew from made this mistake).")

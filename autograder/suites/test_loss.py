@@ -1,0 +1,98 @@
+"""loss(params, x, y): a scalar, the mean squared error of predict(params, x) against y."""
+
+import numpy as np
+import pytest
+
+from autograder.checks import (
+    assert_close,
+    assert_shape,
+    random_array,
+    random_params,
+)
+from autograder.feedback import Feedback
+
+pytestmark = pytest.mark.loss
+
+
+@pytest.mark.points(2)
+def test_returns_a_scalar(submission, reference):
+    params = random_params((3, 5, 2), seed=9)
+    got = submission.run("loss", params, random_array(90, (3,)), random_array(91, (2,)))
+    assert_shape(got, (), "loss(params, x, y) with 2 outputs",
+                 hint="average over the output units so the loss is one number (jnp.mean).")
+
+
+@pytest.mark.points(2)
+def test_matches_the_reference_on_the_xor_data(submission, reference):
+    params = random_params(seed=10)
+    for x, y in (([0, 1], 1.0), ([1, 1], 0.0)):
+        x = np.array(x, dtype=np.float32)
+        y = np.array([y], dtype=np.float32)
+        assert_close(submission.run("loss", params, x, y), reference.run("loss", params, x, y),
+                     f"loss(params, {x.tolist()}, {y.tolist()})",
+                     hint="the loss is mean((predict(params, x) - y) ** 2).")
+
+
+@pytest.mark.points(3)
+def test_averages_over_several_output_units(submission, reference):
+    params = random_params((3, 5, 3), seed=11)
+    x, y = random_array(110, (3,)), random_array(111, (3,))
+    assert_close(submission.run("loss", params, x, y), reference.run("loss", params, x, y),
+                 "loss(params, x, y) with 3 output units",
+                 hint="the mean of the squared errors, not their sum (jnp.mean, not jnp.sum).")
+
+
+@pytest.mark.points(1)
+def test_accepts_a_scalar_target(submission, reference):
+    params = random_params(seed=12)
+    x, y = np.array([1, 0], dtype=np.float32), np.float32(1.0)
+    got = submission.run("loss", params, x, np.asarray(y))
+    assert_close(got, reference.run("loss", params, x, np.asarray(y)), "loss(params, [1, 0], 1.0)")
+
+
+@pytest.mark.points(2)
+def test_gradient_matches_the_reference(submission, reference):
+    params = random_params((3, 5, 2), seed=13)
+    x, y = random_array(130, (3,)), random_array(131, (2,))
+    assert_close(submission.run("loss", params, x, y, transforms=("grad",)),
+                 reference.run("loss", params, x, y, transforms=("grad",)),
+                 "jax.grad(loss)(params, x, y)",
+                 hint="build the loss from jnp operations only, so that jax.grad can follow it.")
+
+
+@pytest.mark.points(1)
+def test_gradient_agrees_with_finite_differences(submission):
+    params = {k: np.asarray(v, dtype=np.float32) for k, v in {
+        "w1": random_array(140, (4, 3)), "b1": random_array(141, (4,)),
+        "w2": random_array(142, (2, 4)), "b2": random_array(143, (2,))}.items()}
+    x, y = random_array(144, (3,)), random_array(145, (2,))
+    grads = submission.run("loss", params, x, y, transforms=("grad",))
+    eps = 1e-2
+    for salt in range(3):  # random directions; relu kinks are far from these points
+        direction = {k: random_array(150 + 4 * salt + i, v.shape) for i, (k, v) in
+                     enumerate(params.items())}
+        plus = {k: v + eps * direction[k] for k, v in params.items()}
+        minus = {k: v - eps * direction[k] for k, v in params.items()}
+        slope = (float(submission.run("loss", plus, x, y)) -
+                 float(submission.run("loss", minus, x, y))) / (2 * eps)
+        if not isinstance(grads, dict) or set(grads) != set(params):
+            raise Feedback(f"jax.grad(loss)(params, x, y) gave {type(grads).__name__}, "
+                           "expected a dict like params.")
+        predicted = sum(float(np.sum(np.asarray(grads[k]) * direction[k])) for k in params)
+        if not np.isclose(predicted, slope, rtol=2e-2, atol=2e-3):
+            raise Feedback(
+                f"The slope of your loss along a random direction is {slope:.5f} by finite "
+                f"differences (eps={eps}) but jax.grad(loss) says {predicted:.5f}.\n"
+                "Likely cause: part of the loss is computed outside JAX (numpy, Python floats) "
+                "or stopped with jax.lax.stop_gradient.")
+
+
+@pytest.mark.points(1)
+def test_works_under_jit_and_vmap(submission, reference):
+    params = random_params((2, 4, 1), seed=14)
+    X, Y = random_array(160, (5, 2)), random_array(161, (5, 1))
+    assert_close(submission.run("loss", params, X[0], Y[0], transforms=("jit",)),
+                 reference.run("loss", params, X[0], Y[0]), "jax.jit(loss)(params, x, y)")
+    assert_close(submission.run("loss", params, X, Y, transforms=("vmap",), in_axes=(None, 0, 0)),
+                 reference.run("loss", params, X, Y, transforms=("vmap",), in_axes=(None, 0, 0)),
+                 "jax.vmap(loss, in_axes=(None, 0, 0))(params, X, Y)")

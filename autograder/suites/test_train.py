@@ -1,0 +1,112 @@
+"""train(params, X, Y, epochs, step_size): per-row updates in order, losses after each epoch."""
+
+import numpy as np
+import pytest
+
+from autograder.checks import (
+    assert_close,
+    assert_is_array,
+    assert_shape,
+    diagnose,
+    random_array,
+    random_params,
+    xor_data,
+)
+from autograder.feedback import Feedback
+
+pytestmark = pytest.mark.train
+TRAIN_TOL = {"rtol": 1e-3, "atol": 1e-5}  # a few hundred steps of float32 rounding
+
+
+def setup(reference, seed=19):
+    X, Y = xor_data()
+    return random_params(seed=seed), X, Y
+
+
+def unpack(got, called: str) -> tuple:
+    if not isinstance(got, tuple | list) or len(got) != 2:
+        raise Feedback(f"Called {called}: got {type(got).__name__}, expected a tuple "
+                       "(params, losses).")
+    return got[0], got[1]
+
+
+def train_hint(reference, params, X, Y, epochs, step_size, got_params) -> str:
+    def run(X_, Y_, epochs_=epochs, step=step_size):
+        return reference.run("train", params, X_, Y_, epochs=epochs_, step_size=step)[0]
+
+    return diagnose(got_params, {
+        "the rows went in reverse order: update with X[0], Y[0] first, then X[1], ...":
+            lambda: run(X[::-1].copy(), Y[::-1].copy()),
+        "you ran one epoch too few (range(epochs - 1)?).": lambda: run(X, Y, epochs - 1),
+        "you ran one epoch too many.": lambda: run(X, Y, epochs + 1),
+        "you did not pass step_size on to update.": lambda: run(X, Y, step=0.1),
+        "you ignored the epochs argument (a fixed number of epochs?).": lambda: run(X, Y, 500),
+    }) or "for each epoch, for each row j in order: params = update(params, X[j], Y[j], step_size)."
+
+
+@pytest.mark.points(2)
+def test_returns_params_and_losses(submission, reference):
+    params, X, Y = setup(reference)
+    called = "train(params, X, Y, epochs=3, step_size=0.1)"
+    new, losses = unpack(submission.run("train", params, X, Y, epochs=3, step_size=0.1), called)
+    if not isinstance(new, dict) or set(new) != set(params):
+        raise Feedback(f"Called {called}: the first element should be the params dict, got "
+                       f"{type(new).__name__}.")
+    assert_is_array(losses, called + "[1]")
+
+
+@pytest.mark.points(2)
+def test_losses_have_one_entry_per_epoch(submission, reference):
+    params, X, Y = setup(reference)
+    for epochs in (1, 4, 9):
+        called = f"train(params, X, Y, epochs={epochs}, step_size=0.1)"
+        _, losses = unpack(submission.run("train", params, X, Y, epochs=epochs, step_size=0.1),
+                           called)
+        assert_shape(losses, (epochs,), called + "[1] (losses)",
+                     hint="record one mean loss per epoch, as an array (jnp.array(losses)).")
+
+
+@pytest.mark.points(3)
+def test_matches_the_reference_for_a_few_epochs(submission, reference):
+    params, X, Y = setup(reference, seed=20)
+    called = "train(params, X, Y, epochs=6, step_size=0.1)"
+    got = unpack(submission.run("train", params, X, Y, epochs=6, step_size=0.1), called)
+    expected = reference.run("train", params, X, Y, epochs=6, step_size=0.1)
+    assert_close(got[0], expected[0], called + "[0] (params)",
+                 hint=train_hint(reference, params, X, Y, 6, 0.1, got[0]), **TRAIN_TOL)
+
+
+@pytest.mark.points(2)
+def test_honours_epochs_and_step_size(submission, reference):
+    params, X, Y = setup(reference, seed=21)
+    called = "train(params, X, Y, epochs=4, step_size=0.3)"
+    got = unpack(submission.run("train", params, X, Y, epochs=4, step_size=0.3), called)
+    expected = reference.run("train", params, X, Y, epochs=4, step_size=0.3)
+    assert_close(got[0], expected[0], called + "[0] (params)",
+                 hint=train_hint(reference, params, X, Y, 4, 0.3, got[0]), **TRAIN_TOL)
+
+
+@pytest.mark.points(3)
+def test_updates_rows_one_at_a_time_in_order(submission, reference):
+    X = random_array(210, (5, 3))
+    Y = random_array(211, (5,), 0.0, 1.0)
+    params = random_params((3, 6, 1), seed=22)
+    called = "train(params, X, Y, epochs=2, step_size=0.2) on 5 random rows of 3 inputs"
+    got = unpack(submission.run("train", params, X, Y, epochs=2, step_size=0.2), called)
+    expected = reference.run("train", params, X, Y, epochs=2, step_size=0.2)
+    assert_close(got[0], expected[0], called + "[0] (params)",
+                 hint=train_hint(reference, params, X, Y, 2, 0.2, got[0]), **TRAIN_TOL)
+
+
+@pytest.mark.points(2)
+def test_losses_are_the_mean_loss_after_each_epoch(submission, reference):
+    params, X, Y = setup(reference, seed=23)
+    called = "train(params, X, Y, epochs=5, step_size=0.1)"
+    got = unpack(submission.run("train", params, X, Y, epochs=5, step_size=0.1), called)
+    expected = reference.run("train", params, X, Y, epochs=5, step_size=0.1)
+    hint = ("losses[i] is the mean over all rows of loss(params, X[j], Y[j]), measured after "
+            "epoch i's updates.")
+    if isinstance(got[1], np.ndarray) and got[1].shape == expected[1].shape and np.allclose(
+            got[1][1:], expected[1][:-1], rtol=1e-3):
+        hint = "you measured the loss before each epoch's updates; measure it after."
+    assert_close(got[1], expected[1], called + "[1] (losses)", hint=hint, **TRAIN_TOL)

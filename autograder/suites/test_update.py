@@ -1,0 +1,99 @@
+"""update(params, x, y, step_size): one gradient-descent step on loss, returning a new dict."""
+
+import numpy as np
+import pytest
+
+from autograder.checks import (
+    assert_close,
+    assert_same_keys,
+    assert_shape,
+    diagnose,
+    random_array,
+    random_params,
+)
+from autograder.feedback import Feedback
+
+pytestmark = pytest.mark.update
+KEYS = {"w1": None, "b1": None, "w2": None, "b2": None}
+
+
+def example(reference, sizes=(2, 16, 1), seed=15, salt=170):
+    params = random_params(sizes, seed=seed)
+    return params, random_array(salt, (sizes[0],)), random_array(salt + 1, (sizes[2],))
+
+
+def step_hint(reference, params, x, y, step_size, got) -> str:
+    """Name the mistake when the result is a known wrong step."""
+    grads = reference.run("loss", params, x, y, transforms=("grad",))
+
+    def stepped(factor, keys=KEYS):
+        return {k: params[k] - (factor * grads[k] if k in keys else 0) for k in params}
+
+    return diagnose(got, {
+        "you added the gradient: gradient descent subtracts step_size * gradient.":
+            lambda: stepped(-step_size),
+        "you did not use the step_size argument (a fixed learning rate?).":
+            lambda: stepped(0.01) if step_size != 0.01 else None,
+        "only the weights moved: update the biases b1 and b2 as well.":
+            lambda: stepped(step_size, ("w1", "w2")),
+        "nothing changed: apply the step to every parameter.": lambda: params,
+    }) or "new = params[k] - step_size * jax.grad(loss)(params, x, y)[k], for every k."
+
+
+@pytest.mark.points(2)
+def test_returns_a_dict_with_the_same_keys_and_shapes(submission, reference):
+    params, x, y = example(reference, (3, 5, 2))
+    got = assert_same_keys(submission.run("update", params, x, y), KEYS, "update(params, x, y)")
+    for name, value in params.items():
+        assert_shape(got[name], value.shape, f"update(params, x, y)[{name!r}]")
+
+
+@pytest.mark.points(4)
+def test_takes_one_gradient_step(submission, reference):
+    params, x, y = example(reference)
+    got = submission.run("update", params, x, y, step_size=0.1)
+    expected = reference.run("update", params, x, y, step_size=0.1)
+    assert_close(got, expected, "update(params, x, y, step_size=0.1)",
+                 hint=step_hint(reference, params, x, y, 0.1, got))
+
+
+@pytest.mark.points(2)
+def test_honours_step_size(submission, reference):
+    params, x, y = example(reference, seed=16)
+    for step_size in (0.5, 0.0):
+        got = submission.run("update", params, x, y, step_size=step_size)
+        assert_close(got, reference.run("update", params, x, y, step_size=step_size),
+                     f"update(params, x, y, step_size={step_size})",
+                     hint=step_hint(reference, params, x, y, step_size, got))
+
+
+@pytest.mark.points(2)
+def test_leaves_its_argument_unchanged(submission):
+    params = {"w1": random_array(180, (3, 2)), "b1": random_array(181, (3,)),
+              "w2": random_array(182, (1, 3)), "b2": random_array(183, (1,))}
+    x, y = random_array(184, (2,)), random_array(185, (1,))
+    new, (after, _, _, _) = submission.run("update", params, x, y, 0.5, echo_args=True)
+    if not isinstance(after, dict) or set(after) != set(params) or not all(
+            np.array_equal(np.asarray(after[k]), params[k]) for k in params):
+        raise Feedback("Called update(params, x, y, 0.5): afterwards the params dict you were "
+                       "given had changed.\nLikely cause: you wrote into params[k] (or used "
+                       "params.update). Build and return a new dict instead.")
+    if new is not None and isinstance(new, dict) and new is after:
+        raise Feedback("update returned the very dict it was given; return a new one.")
+
+
+@pytest.mark.points(2)
+def test_works_under_jit(submission, reference):
+    params, x, y = example(reference, (3, 4, 2), seed=17, salt=190)
+    assert_close(submission.run("update", params, x, y, 0.2, transforms=("jit",)),
+                 reference.run("update", params, x, y, 0.2),
+                 "jax.jit(update)(params, x, y, 0.2)")
+
+
+@pytest.mark.points(2)
+def test_matches_for_other_layer_sizes(submission, reference):
+    params, x, y = example(reference, (4, 7, 3), seed=18, salt=200)
+    got = submission.run("update", params, x, y, step_size=0.3)
+    assert_close(got, reference.run("update", params, x, y, step_size=0.3),
+                 "update(params, x, y, step_size=0.3) for sizes (4, 7, 3)",
+                 hint=step_hint(reference, params, x, y, 0.3, got))

@@ -1,0 +1,55 @@
+"""Shared helpers for the kit's own tests: grade a file the way an instructor would."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = Path(__file__).resolve().parent / "corpus"
+INTERNAL_ERROR = "The grader itself failed"
+
+
+def run_grader(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
+    """``python -m autograder ARGS`` in a fresh process, from the kit's root."""
+    env = dict(os.environ, PYTHONWARNINGS="ignore::DeprecationWarning")
+    return subprocess.run([sys.executable, "-m", "autograder", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def grade_json(path: Path, tmp_path: Path, *extra: str) -> dict:
+    """The results.json the grader writes for ``path``; fails on a grader error."""
+    out = tmp_path / f"{path.stem}.json"
+    done = run_grader("grade", str(path), "--format", "json", "--output", str(out), *extra)
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(out.read_text())
+    internal = [t["name"] for t in result["tests"] if INTERNAL_ERROR in t["output"]]
+    assert not internal, f"grader bugs on {path.name}: {internal}"
+    return result
+
+
+def by_exercise(result: dict) -> dict[str, tuple[float, float]]:
+    table: dict[str, tuple[float, float]] = {}
+    for test in result["tests"]:
+        section = test["name"].split(":")[0]
+        got, most = table.get(section, (0.0, 0.0))
+        table[section] = (got + test["score"], most + test["max_score"])
+    return table
+
+
+def corpus(kind: str) -> list[Path]:
+    return sorted((CORPUS / kind).glob("*.py"))
+
+
+def declared(path: Path) -> list[str]:
+    """The first docstring line of a corpus file, split on ': ' (e.g. wrong: loss: ...)."""
+    first = path.read_text().split('"""')[1].strip().splitlines()[0]
+    return first.split(": ", 2)
+
+
+@pytest.fixture(scope="session")
+def reference_result(tmp_path_factory) -> dict:
+    return grade_json(ROOT / "solutions" / "xor_net.py", tmp_path_factory.mktemp("ref"))
