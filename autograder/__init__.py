@@ -1,11 +1,15 @@
 """The XOR exercise kit's autograder: graded suites, the grader command and its reports."""
 
+import os
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 KIT_ROOT = PACKAGE_DIR.parent
 SOLUTION_PATH = KIT_ROOT / "solutions" / "xor_net.py"
 EXERCISE_PATH = KIT_ROOT / "exercises" / "xor_net.py"
+# Compiled XLA programs, written only by the trusted judge, read by the sandboxes: the
+# same random draws and the same code compile once per machine, not once per student.
+XLA_CACHE_DIR = Path(os.environ.get("XOR_KIT_XLA_CACHE", KIT_ROOT / ".cache" / "xla"))
 
 # The exercises in the order students do them and the grader grades them.
 EXERCISES = ("relu", "init_params", "predict", "batched_predict", "loss", "update", "train")

@@ -1,60 +1,37 @@
-"""The kit's command line: ``python -m autograder COMMAND``."""
+"""The kit's command line: ``python -m autograder COMMAND``.
+
+Each command lives in its own module, which defines ``configure(parser)`` and
+``run(args) -> int``; this file only lists them.
+"""
 
 import argparse
+import importlib
 import sys
-from pathlib import Path
 
-from autograder import EXERCISE_PATH
-
-
-def cmd_grade(args: argparse.Namespace) -> int:
-    from autograder import report
-    from autograder.grading import grade_file
-
-    path = Path(args.path)
-    if not path.exists():
-        print(f"error: no such file or folder: {path}", file=sys.stderr)
-        return 2
-    if path.suffix != ".py":
-        print(f"error: {path} is not a .py file", file=sys.stderr)
-        return 2
-    extra = tuple(f"-m={m}" for m in args.exercise[:1]) if args.exercise else ()
-    scores, seconds, code = grade_file(path, extra)
-    if code not in (0, 1) or not scores.results:
-        print(f"error: the grader could not run (pytest exit code {code})", file=sys.stderr)
-        return 3
-    text = (report.dumps(report.results_json(scores, seconds)) if args.format == "json"
-            else report.text_report(scores, seconds))
-    if args.output:
-        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.output).write_text(text)
-        print(f"wrote {args.output}: {scores.score:g} / {scores.max_score:g}")
-    else:
-        sys.stdout.write(text)
-    return 0
-
-
-def cmd_stubs(args: argparse.Namespace) -> int:
-    from autograder.stubs import write_stubs
-
-    changed = write_stubs()
-    print(f"{'wrote' if changed else 'up to date:'} {EXERCISE_PATH}")
-    return 0
+COMMANDS = {
+    "grade": ("autograder.cli_grade", "grade a submission, a notebook or a folder of them"),
+    "stubs": ("autograder.cli_stubs", "regenerate exercises/ from solutions/"),
+    "notebook": ("autograder.notebooks", "regenerate the source notebook from solutions/"),
+    "gradescope": ("autograder.gradescope", "build the Gradescope autograder zip"),
+    "release": ("autograder.release", "write what students get into a folder"),
+    "plot": ("autograder.plots", "plot the loss curve and decision boundary of a submission"),
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-    grade = commands.add_parser("grade", help="grade a submission and print or write the report")
-    grade.add_argument("path", nargs="?", default=str(EXERCISE_PATH),
-                       help="a .py file (default: exercises/xor_net.py)")
-    grade.add_argument("--format", choices=("text", "json"), default="text")
-    grade.add_argument("--output", help="write the report to this file instead of the screen")
-    grade.add_argument("--exercise", action="append", choices=None, metavar="NAME",
-                       help="grade only this exercise (e.g. relu)")
-    grade.set_defaults(run=cmd_grade)
-    stubs = commands.add_parser("stubs", help="regenerate exercises/ from solutions/")
-    stubs.set_defaults(run=cmd_stubs)
+    parser = argparse.ArgumentParser(prog="python -m autograder",
+                                     description="The XOR exercise kit's commands.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, (module_name, help_text) in COMMANDS.items():
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as error:
+            if error.name != module_name:
+                raise
+            continue  # a command this checkout does not have
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        module.configure(sub)
+        sub.set_defaults(run=module.run)
     return parser
 
 

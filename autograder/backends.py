@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from autograder import CALLS, KIT_ROOT, PACKAGE_DIR, reference, wire
+from autograder import CALLS, KIT_ROOT, PACKAGE_DIR, XLA_CACHE_DIR, reference, wire
 from autograder.calls import Call, ErrorReport, perform, report_error
 from autograder.sandbox import HEADER, MAX_MESSAGE
 
@@ -108,6 +108,7 @@ class ReferenceSubmission(Submission):
         if not self.live:
             raise LookupError(f"no recorded reference answer for {call.describe()}")
         if self._module is None:
+            use_compilation_cache(writable=True)
             module = reference.load()
             self._module = InProcessSubmission(vars(module), module.__file__, name="reference")
         value = self._module.call(call)
@@ -116,6 +117,21 @@ class ReferenceSubmission(Submission):
 
     def close(self) -> None:
         self.book.save()
+
+
+def use_compilation_cache(writable: bool) -> None:
+    """Read compiled programs from XLA_CACHE_DIR; write new ones only if ``writable``
+    (the judge, never a sandbox)."""
+    import jax
+
+    if writable:
+        with contextlib.suppress(OSError):
+            XLA_CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    if not XLA_CACHE_DIR.is_dir():
+        return
+    jax.config.update("jax_compilation_cache_dir", str(XLA_CACHE_DIR))
+    jax.config.update("jax_persistent_cache_min_entry_size_bytes", -1)
+    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0 if writable else 1e9)
 
 
 @dataclass(frozen=True)
@@ -130,7 +146,7 @@ class Limits:
 
 def _blocked_paths() -> list[str]:
     """What a submission may not read: the reference, the graded suites, the kit's tests."""
-    names = ["solutions", "tests", "source", "notebooks", ".git", "release", ".cache"]
+    names = ["solutions", "tests", "source", "notebooks", ".git", "release"]
     from autograder.answers import ANSWERS_DIR
 
     return [str(PACKAGE_DIR), str(ANSWERS_DIR)] + [str(KIT_ROOT / n) for n in names]

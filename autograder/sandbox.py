@@ -38,7 +38,8 @@ WRITE_EVENTS = frozenset({
 })
 LIST_EVENTS = frozenset({"os.listdir", "os.scandir", "glob.glob", "os.chdir"})
 # jax.config options that change what a transformation does; restored before every call.
-GUARDED_OPTIONS = ("jax_disable_jit", "jax_enable_x64", "jax_numpy_rank_promotion",
+GUARDED_OPTIONS = ("jax_disable_jit", "jax_compilation_cache_dir",
+                   "jax_persistent_cache_min_compile_time_secs", "jax_enable_x64", "jax_numpy_rank_promotion",
                    "jax_default_matmul_precision", "jax_debug_nans", "jax_debug_infs",
                    "jax_numpy_dtype_promotion")
 
@@ -174,6 +175,9 @@ def main(argv: list[str]) -> int:
     settings = read_message(requests)
     if settings is None:
         return 2
+    from autograder.backends import use_compilation_cache
+
+    use_compilation_cache(writable=False)  # before the options are snapshot
     sandbox = Sandbox(settings)
     set_limits(settings["memory_mb"], settings["cpu_seconds"], settings["file_mb"])
     guard = Guard(settings["blocked"], settings["home"])

@@ -3,11 +3,14 @@
 import numpy as np
 import pytest
 
-from autograder.checks import SIZES, assert_close, assert_dtype, assert_same_keys, assert_shape, key
+from autograder.checks import assert_close, assert_dtype, assert_same_keys, assert_shape, key
 from autograder.feedback import Feedback
 
 pytestmark = pytest.mark.init_params
 KEYS = {"w1": None, "b1": None, "w2": None, "b2": None}
+# The XOR network, and a square one: nothing hard-coded survives both, and keys reused
+# for two arrays of one shape show up as equal arrays. (Each size compiles new random draws.)
+SIZES = [(2, 16, 1), (4, 4, 4)]
 
 
 def shapes(d_in: int, hidden: int, d_out: int) -> dict:
@@ -39,7 +42,7 @@ def test_arrays_are_float32(submission):
 
 @pytest.mark.points(3)
 def test_draws_the_same_numbers_as_the_reference(submission, reference):
-    for seed, (d_in, hidden, d_out) in zip((0, 42, 7), SIZES, strict=True):
+    for seed, (d_in, hidden, d_out) in zip((0, 42), SIZES, strict=True):
         kwargs = {"input_dims": d_in, "n_hidden": hidden, "output_dims": d_out}
         assert_close(submission.run("init_params", key(seed), **kwargs),
                      reference.run("init_params", key(seed), **kwargs),

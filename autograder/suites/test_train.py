@@ -47,8 +47,8 @@ def train_hint(reference, params, X, Y, epochs, step_size, got_params) -> str:
 @pytest.mark.points(2)
 def test_returns_params_and_losses(submission, reference):
     params, X, Y = setup(reference)
-    called = "train(params, X, Y, epochs=3, step_size=0.1)"
-    new, losses = unpack(submission.run("train", params, X, Y, epochs=3, step_size=0.1), called)
+    called = "train(params, X, Y, epochs=4, step_size=0.1)"
+    new, losses = unpack(submission.run("train", params, X, Y, epochs=4, step_size=0.1), called)
     if not isinstance(new, dict) or set(new) != set(params):
         raise Feedback(f"Called {called}: the first element should be the params dict, got "
                        f"{type(new).__name__}.")
@@ -58,7 +58,7 @@ def test_returns_params_and_losses(submission, reference):
 @pytest.mark.points(2)
 def test_losses_have_one_entry_per_epoch(submission, reference):
     params, X, Y = setup(reference)
-    for epochs in (1, 4, 9):
+    for epochs in (4, 7):
         called = f"train(params, X, Y, epochs={epochs}, step_size=0.1)"
         _, losses = unpack(submission.run("train", params, X, Y, epochs=epochs, step_size=0.1),
                            called)
@@ -69,11 +69,11 @@ def test_losses_have_one_entry_per_epoch(submission, reference):
 @pytest.mark.points(3)
 def test_matches_the_reference_for_a_few_epochs(submission, reference):
     params, X, Y = setup(reference, seed=20)
-    called = "train(params, X, Y, epochs=6, step_size=0.1)"
-    got = unpack(submission.run("train", params, X, Y, epochs=6, step_size=0.1), called)
-    expected = reference.run("train", params, X, Y, epochs=6, step_size=0.1)
+    called = "train(params, X, Y, epochs=7, step_size=0.1)"
+    got = unpack(submission.run("train", params, X, Y, epochs=7, step_size=0.1), called)
+    expected = reference.run("train", params, X, Y, epochs=7, step_size=0.1)
     assert_close(got[0], expected[0], called + "[0] (params)",
-                 hint=train_hint(reference, params, X, Y, 6, 0.1, got[0]), **TRAIN_TOL)
+                 hint=train_hint(reference, params, X, Y, 7, 0.1, got[0]), **TRAIN_TOL)
 
 
 @pytest.mark.points(2)
@@ -91,19 +91,19 @@ def test_updates_rows_one_at_a_time_in_order(submission, reference):
     X = random_array(210, (5, 3))
     Y = random_array(211, (5,), 0.0, 1.0)
     params = random_params((3, 6, 1), seed=22)
-    called = "train(params, X, Y, epochs=2, step_size=0.2) on 5 random rows of 3 inputs"
-    got = unpack(submission.run("train", params, X, Y, epochs=2, step_size=0.2), called)
-    expected = reference.run("train", params, X, Y, epochs=2, step_size=0.2)
+    called = "train(params, X, Y, epochs=4, step_size=0.2) on 5 random rows of 3 inputs"
+    got = unpack(submission.run("train", params, X, Y, epochs=4, step_size=0.2), called)
+    expected = reference.run("train", params, X, Y, epochs=4, step_size=0.2)
     assert_close(got[0], expected[0], called + "[0] (params)",
-                 hint=train_hint(reference, params, X, Y, 2, 0.2, got[0]), **TRAIN_TOL)
+                 hint=train_hint(reference, params, X, Y, 4, 0.2, got[0]), **TRAIN_TOL)
 
 
 @pytest.mark.points(2)
 def test_losses_are_the_mean_loss_after_each_epoch(submission, reference):
     params, X, Y = setup(reference, seed=23)
-    called = "train(params, X, Y, epochs=5, step_size=0.1)"
-    got = unpack(submission.run("train", params, X, Y, epochs=5, step_size=0.1), called)
-    expected = reference.run("train", params, X, Y, epochs=5, step_size=0.1)
+    called = "train(params, X, Y, epochs=4, step_size=0.1)"
+    got = unpack(submission.run("train", params, X, Y, epochs=4, step_size=0.1), called)
+    expected = reference.run("train", params, X, Y, epochs=4, step_size=0.1)
     hint = ("losses[i] is the mean over all rows of loss(params, X[j], Y[j]), measured after "
             "epoch i's updates.")
     if isinstance(got[1], np.ndarray) and got[1].shape == expected[1].shape and np.allclose(
