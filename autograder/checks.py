@@ -70,6 +70,7 @@ def assert_close(got: Any, expected: Any, called: str, hint: str = "", rtol: flo
         return
     array = assert_is_array(got, called)
     expected = np.asarray(expected)
+    assert np.all(np.isfinite(expected)), f"grader bug: the expected value of {called} is not finite"
     if array.shape != expected.shape:
         assert_shape(array, expected.shape, called, hint)
     if not np.allclose(array, expected, rtol=rtol, atol=atol, equal_nan=False):

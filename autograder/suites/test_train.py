@@ -88,14 +88,14 @@ def test_honours_epochs_and_step_size(submission, reference):
 
 @pytest.mark.points(3)
 def test_updates_rows_one_at_a_time_in_order(submission, reference):
-    X = random_array(210, (5, 3))
+    X = random_array(210, (5, 3), 0.0, 1.0)
     Y = random_array(211, (5,), 0.0, 1.0)
     params = random_params((3, 6, 1), seed=22)
-    called = "train(params, X, Y, epochs=4, step_size=0.2) on 5 random rows of 3 inputs"
-    got = unpack(submission.run("train", params, X, Y, epochs=4, step_size=0.2), called)
-    expected = reference.run("train", params, X, Y, epochs=4, step_size=0.2)
+    called = "train(params, X, Y, epochs=4, step_size=0.1) on 5 random rows of 3 inputs"
+    got = unpack(submission.run("train", params, X, Y, epochs=4, step_size=0.1), called)
+    expected = reference.run("train", params, X, Y, epochs=4, step_size=0.1)
     assert_close(got[0], expected[0], called + "[0] (params)",
-                 hint=train_hint(reference, params, X, Y, 4, 0.2, got[0]), **TRAIN_TOL)
+                 hint=train_hint(reference, params, X, Y, 4, 0.1, got[0]), **TRAIN_TOL)
 
 
 @pytest.mark.points(2)
