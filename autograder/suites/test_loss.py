@@ -9,12 +9,12 @@ from autograder.checks import (
     random_array,
     random_params,
 )
-from autograder.feedback import Feedback
+from autograder.feedback import Feedback, show
 
 pytestmark = pytest.mark.loss
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 def test_returns_a_scalar(submission, reference):
     params = random_params((3, 5, 2), seed=9)
     got = submission.run("loss", params, random_array(90, (3,)), random_array(91, (2,)))
@@ -33,7 +33,7 @@ def test_matches_the_reference_on_the_xor_data(submission, reference):
                      hint="the loss is mean((predict(params, x) - y) ** 2).")
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_averages_over_several_output_units(submission, reference):
     params = random_params((3, 5, 3), seed=11)
     x, y = random_array(110, (3,)), random_array(111, (3,))
@@ -67,17 +67,23 @@ def test_gradient_agrees_with_finite_differences(submission):
         "w2": random_array(142, (2, 4)), "b2": random_array(143, (2,))}.items()}
     x, y = random_array(144, (3,)), random_array(145, (2,))
     grads = submission.run("loss", params, x, y, transforms=("grad",))
+    if not isinstance(grads, dict) or set(grads) != set(params):
+        raise Feedback(f"jax.grad(loss)(params, x, y) gave {show(grads)}, expected a dict like params.")
+    for k, v in params.items():
+        assert_shape(grads[k], v.shape, f"jax.grad(loss)(params, x, y)[{k!r}]")
     eps = 1e-2
+
+    def value(p: dict) -> float:
+        got = assert_shape(submission.run("loss", p, x, y), (), "loss(params, x, y)",
+                           hint="the loss must be one number (a scalar array).")
+        return float(got)
+
     for salt in range(3):  # random directions; relu kinks are far from these points
         direction = {k: random_array(150 + 4 * salt + i, v.shape) for i, (k, v) in
                      enumerate(params.items())}
         plus = {k: v + eps * direction[k] for k, v in params.items()}
         minus = {k: v - eps * direction[k] for k, v in params.items()}
-        slope = (float(submission.run("loss", plus, x, y)) -
-                 float(submission.run("loss", minus, x, y))) / (2 * eps)
-        if not isinstance(grads, dict) or set(grads) != set(params):
-            raise Feedback(f"jax.grad(loss)(params, x, y) gave {type(grads).__name__}, "
-                           "expected a dict like params.")
+        slope = (value(plus) - value(minus)) / (2 * eps)
         predicted = sum(float(np.sum(np.asarray(grads[k]) * direction[k])) for k in params)
         if not np.isclose(predicted, slope, rtol=2e-2, atol=2e-3):
             raise Feedback(
