@@ -2,8 +2,10 @@
 
 Grading a class asks the reference the same questions for every student; a
 student's release has no reference at all. Both read answers from one JSON
-file per version of the reference and of JAX, kept where submissions cannot
-read it (the sandbox blocks ``ANSWERS_DIR``).
+file, kept where submissions cannot read it (the sandbox blocks ``ANSWERS_DIR``):
+in an instructor's kit one per version of the reference and of JAX, computed as
+needed; in a release the one it ships, ``autograder/answers/answers-public.json``,
+which holds the answers to the public tests' calls and nothing else.
 """
 
 import hashlib
@@ -13,10 +15,14 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from autograder import KIT_ROOT, SOLUTION_PATH, wire
+from autograder import KIT_ROOT, PACKAGE_DIR, SOLUTION_PATH, wire
 from autograder.calls import Call
 
-ANSWERS_DIR = Path(os.environ.get("XOR_KIT_ANSWERS", KIT_ROOT / ".cache" / "reference"))
+# Where a release keeps its answers: in the package, so that they travel with it.
+RELEASE_ANSWERS_DIR = PACKAGE_DIR / "answers"
+PUBLIC_ANSWERS = "answers-public.json"  # a release has no reference to name its answers after
+ANSWERS_DIR = Path(os.environ.get("XOR_KIT_ANSWERS") or (
+    KIT_ROOT / ".cache" / "reference" if SOLUTION_PATH.is_file() else RELEASE_ANSWERS_DIR))
 
 
 def call_key(call: Call) -> str:
@@ -26,9 +32,12 @@ def call_key(call: Call) -> str:
 
 
 def answers_file(solution: Path = SOLUTION_PATH) -> Path:
-    """The file for this reference and this JAX (a new version means new answers)."""
+    """The file for this reference and this JAX (a new version means new answers); in a
+    release, which has no reference, the answers it ships."""
     from importlib.metadata import version
 
+    if not solution.is_file():
+        return ANSWERS_DIR / PUBLIC_ANSWERS
     digest = hashlib.sha256(solution.read_bytes()).hexdigest()[:16]
     return ANSWERS_DIR / f"answers-{digest}-jax{version('jax')}.json"
 

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from autograder import CALLS, KIT_ROOT, PACKAGE_DIR, XLA_CACHE_DIR, reference, wire
 from autograder.calls import Call, ErrorReport, perform, report_error
-from autograder.sandbox import HEADER, MAX_MESSAGE
+from autograder.wire import HEADER, MAX_MESSAGE
 
 if TYPE_CHECKING:
     from autograder.answers import AnswerBook
@@ -53,8 +53,8 @@ class Submission:
             **kwargs: Any) -> Any:
         """``function(*args, **kwargs)``, transformed; the functions it calls are the
         reference's unless ``with_reference`` says otherwise."""
-        if with_reference is None:
-            with_reference = CALLS.get(function, ())
+        if with_reference is None:  # a student's release has no reference to lend: its own then
+            with_reference = CALLS.get(function, ()) if reference.available() else ()
         return self.call(Call(function, tuple(args), dict(kwargs), tuple(transforms), in_axes,
                               tuple(with_reference), echo_args))
 
@@ -80,7 +80,7 @@ class InProcessSubmission(Submission):
         self._jax = jax
 
     def call(self, call: Call) -> Any:
-        references = vars(reference.load())
+        references = vars(reference.load()) if call.with_reference else {}
         try:
             value = perform(call, self.namespace, references, self._jax)  # type: ignore[arg-type]
         except Exception as error:
@@ -93,11 +93,12 @@ class ReferenceSubmission(Submission):
 
     name = "reference"
 
-    def __init__(self, book: "AnswerBook | None" = None, live: bool = True) -> None:
+    def __init__(self, book: "AnswerBook | None" = None, live: bool | None = None) -> None:
+        """``live``: compute what the book lacks (default: when this kit has the reference)."""
         from autograder.answers import AnswerBook, answers_file
 
         self.book = book if book is not None else AnswerBook(answers_file())
-        self.live = live
+        self.live = reference.available() if live is None else live
         self._module: InProcessSubmission | None = None
 
     def call(self, call: Call) -> Any:
@@ -144,12 +145,46 @@ class Limits:
     file_mb: int = 16
 
 
-def _blocked_paths() -> list[str]:
-    """What a submission may not read: the reference, the graded suites, the kit's tests."""
+# Every sandbox's home is a folder in here; a submission may read its own home only, not a
+# classmate's being graded beside it (the folder itself lets others pass but not list).
+SANDBOX_ROOT = Path(tempfile.gettempdir()) / "xor-kit-sandboxes"
+
+
+def private_folder(prefix: str = "xor-sandbox-") -> Path:
+    """A new folder in SANDBOX_ROOT that only this user can list (the caller removes it)."""
+    try:
+        SANDBOX_ROOT.mkdir(mode=0o711, exist_ok=True)
+        if SANDBOX_ROOT.stat().st_uid == os.geteuid():
+            SANDBOX_ROOT.chmod(0o711)  # whatever the umask: 'nobody' must pass through to its home
+        return Path(tempfile.mkdtemp(prefix=prefix, dir=SANDBOX_ROOT))
+    except OSError:  # someone else's SANDBOX_ROOT: a private folder of our own still works
+        return Path(tempfile.mkdtemp(prefix=prefix))
+
+
+# More paths a submission may not read, separated by os.pathsep: ``grade FOLDER`` names the
+# class's folder and its grades here, so that no student reads another's work.
+BLOCKED_ENV = "XOR_KIT_BLOCKED"
+
+
+def _reach(submission: Path, home: Path) -> dict[str, list[str]]:
+    """What a submission may read (autograder.sandbox.Guard). ``blocked``: never (the package,
+    the reference and its answers, the kit's tests, this judge's /proc entry). ``private``:
+    not, except what is ``allowed`` (its own folder, Python, the compiled-program cache): the
+    whole kit (its benchmarks and docs hold working code too), the other sandboxes, the
+    folder it was handed in from and, in ``grade FOLDER``, the class's work and grades."""
     names = ["solutions", "tests", "source", "notebooks", ".git", "release"]
     from autograder.answers import ANSWERS_DIR
 
-    return [str(PACKAGE_DIR), str(ANSWERS_DIR)] + [str(KIT_ROOT / n) for n in names]
+    extra = [Path(p) for p in os.environ.get(BLOCKED_ENV, "").split(os.pathsep) if p]
+    given = [f.resolve() for f in (submission.resolve().parent, *extra)]
+    private = [KIT_ROOT, SANDBOX_ROOT.resolve(), *(f for f in given if not home.resolve().is_relative_to(f))]
+    allowed = [home, Path(sys.prefix), Path(sys.base_prefix), XLA_CACHE_DIR]
+    return {
+        "blocked": [str(PACKAGE_DIR), str(ANSWERS_DIR), f"/proc/{os.getpid()}",
+                    *(str(KIT_ROOT / n) for n in names)],
+        "private": [str(f) for f in private],  # a folder holding the home (say "/") is not given
+        "allowed": [str(p.resolve()) for p in allowed],
+    }
 
 
 class SandboxSubmission(Submission):
@@ -167,7 +202,7 @@ class SandboxSubmission(Submission):
         self._output = bytearray()
         self._output_dropped = 0
         self._revealed: set[str] = set()
-        self._home = Path(tempfile.mkdtemp(prefix="xor-sandbox-"))
+        self._home = private_folder()
 
     # -- process management -------------------------------------------------
 
@@ -206,12 +241,17 @@ class SandboxSubmission(Submission):
                                          daemon=True)
         self._drainer.start()
         settings = {
-            "submission": str(target), "home": str(self._home), "blocked": _blocked_paths(),
+            "submission": str(target), "home": str(self._home), "judge": os.getpid(),
+            **_reach(self.path, self._home),
             "memory_mb": self.limits.memory_mb, "file_mb": self.limits.file_mb,
             "cpu_seconds": int(self.limits.total_seconds + self.limits.import_seconds + 30),
         }
         self._send(settings)
-        ready = self._receive(self.limits.import_seconds, None, "importing your module")
+        try:
+            ready = self._receive(self.limits.import_seconds, None, "importing your module")
+        except SubmissionError as error:  # hung or died while importing: it would again
+            self.import_error = SubmissionError(None, "import", error.report)
+            return
         if not ready.get("ready"):
             report = ErrorReport.from_wire(ready.get("error", {}))
             self.import_error = SubmissionError(None, "import", report)
@@ -254,10 +294,8 @@ class SandboxSubmission(Submission):
     # -- messages -------------------------------------------------------------
 
     def _send(self, message: dict) -> None:
-        raw = wire.dumps(message)
         assert self._requests is not None
-        self._requests.write(HEADER.pack(len(raw)) + raw)
-        self._requests.flush()
+        wire.write_message(self._requests, message)
 
     def _read_exact(self, size: int, deadline: float) -> bytes:
         data = bytearray()

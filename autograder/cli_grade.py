@@ -1,44 +1,103 @@
-"""``python -m autograder grade [PATH] [--format text|json] [--output FILE]`` (SPEC section 2)."""
+"""``python -m autograder grade [PATH] [--format text|json] [--output FILE]`` (SPEC section 2).
+
+A .py is graded as it is, a .ipynb as the module of its code cells, a folder by autograder.batch.
+"""
 
 import argparse
+import shutil
 import sys
 from pathlib import Path
 
-from autograder import EXERCISE_PATH, SECTIONS
+from autograder import EXERCISE_PATH, SECTIONS, batch
+from autograder.backends import Limits, private_folder
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", nargs="?", default=str(EXERCISE_PATH),
-                        help="a .py file (default: exercises/xor_net.py)")
+                        help="a .py file, a .ipynb notebook or a folder of submissions "
+                             "(default: exercises/xor_net.py)")
     parser.add_argument("--format", choices=("text", "json"), default="text",
                         help="text for people, json for Gradescope's results.json")
-    parser.add_argument("--output", help="write the report to this file instead of the screen")
+    parser.add_argument("--output", help="write the report to this file instead of the screen "
+                                         "(for a folder: the gradebook CSV, default OUT/gradebook.csv)")
     parser.add_argument("--exercise", choices=SECTIONS, metavar="NAME",
                         help="grade only this exercise (relu, init_params, ..., xor)")
+    limits = parser.add_argument_group("limits for each submission")
+    limits.add_argument("--call-timeout", type=positive, metavar="SECONDS",
+                        help=f"one call of a student's function (default {Limits.call_seconds:g})")
+    limits.add_argument("--total-timeout", type=positive, metavar="SECONDS",
+                        help=f"all of a submission's calls and its import "
+                             f"(default {Limits.total_seconds:g})")
+    limits.add_argument("--memory-mb", type=positive, metavar="MB",
+                        help=f"address space of the process running it (default {Limits.memory_mb})")
+    batch.configure(parser.add_argument_group("grading a folder of submissions"))
+
+
+def positive(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number, not {text}")
+    return value
+
+
+def limit_options(args: argparse.Namespace) -> tuple[str, ...]:
+    """The limits given on the command line, as options of the graded suites (autograder.plugin)."""
+    given = {"--call-timeout": args.call_timeout, "--total-timeout": args.total_timeout,
+             "--memory-mb": args.memory_mb}
+    return tuple(part for option, value in given.items() if value is not None
+                 for part in (option, f"{value:g}"))
 
 
 def run(args: argparse.Namespace) -> int:
-    from autograder import report
+    from autograder import plots, report
     from autograder.grading import grade_file
 
     path = Path(args.path)
     if not path.exists():
         print(f"error: no such file or folder: {path}", file=sys.stderr)
         return 2
-    if path.suffix != ".py":
-        print(f"error: {path} is not a .py file", file=sys.stderr)
+    if path.is_dir():
+        return batch.run(args)
+    if path.suffix not in (".py", ".ipynb"):
+        print(f"error: {path} is not a .py file, a .ipynb notebook or a folder", file=sys.stderr)
         return 2
-    extra = ("-m", args.exercise) if args.exercise else ()
-    scores, seconds, code = grade_file(path, extra)
+    extra = (("-m", args.exercise) if args.exercise else ()) + limit_options(args)
+    if path.suffix == ".ipynb":
+        from autograder.ipynb import NotebookError
+
+        try:
+            scores, seconds, code = grade_notebook(path, extra)
+        except NotebookError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+    else:
+        scores, seconds, code = grade_file(path, extra)
     if code not in (0, 1) or not scores.results:
         print(f"error: the grader could not run (pytest exit code {code})", file=sys.stderr)
         return 3
+    scores.figures = plots.draw_for_report(scores.training, args.output)
     text = (report.dumps(report.results_json(scores, seconds)) if args.format == "json"
             else report.text_report(scores, seconds))
     if args.output:
-        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.output).write_text(text)
+        report.write_atomic(Path(args.output), text)
         print(f"wrote {args.output}: {scores.score:g} / {scores.max_score:g}")
     else:
         sys.stdout.write(text)
     return 0
+
+
+def grade_notebook(path: Path, extra: tuple[str, ...]):
+    """Grade a notebook as the .py of its code cells (autograder.ipynb), reported under its own name."""
+    from autograder.grading import grade_file
+    from autograder.ipynb import notebook_to_source
+
+    source = notebook_to_source(path)
+    folder = private_folder("xor-notebook-")
+    try:
+        converted = folder / f"{path.stem}.py"
+        converted.write_text(source)
+        scores, seconds, code = grade_file(converted, extra)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    scores.submission = str(path)
+    return scores, seconds, code

@@ -16,24 +16,30 @@ SUITES = PACKAGE_DIR / "suites"
 class _Collector:
     """Hands pytest the run's shared state before the plugin's configure hook reads it."""
 
-    def __init__(self, scores: Scores, submission: Submission | None) -> None:
-        self.scores, self.submission = scores, submission
+    def __init__(self, scores: Scores, submission: Submission | None,
+                 reference: Submission | None = None) -> None:
+        self.scores, self.submission, self.reference = scores, submission, reference
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_configure(self, config: pytest.Config) -> None:
         config.xor_scores = self.scores  # type: ignore[attr-defined]
         config.xor_submission = self.submission  # type: ignore[attr-defined]
+        config.xor_reference = self.reference  # type: ignore[attr-defined]
 
 
 def grade_file(path: Path, extra_args: tuple[str, ...] = (), quiet: bool = True,
-               submission: Submission | None = None) -> tuple[Scores, float, int]:
-    """Grade ``path``; return the scores, the seconds it took and pytest's exit code."""
+               submission: Submission | None = None,
+               reference: Submission | None = None) -> tuple[Scores, float, int]:
+    """Grade ``path``; return the scores, the seconds it took and pytest's exit code.
+
+    ``reference`` replaces the plugin's ReferenceSubmission (the caller closes it).
+    """
     scores = Scores(submission=str(path))
     started = time.perf_counter()
     args = [str(SUITES), "--submission", str(path), "-p", "no:cacheprovider",
             "--rootdir", str(SUITES), "-c", os.devnull, "-W", "ignore::DeprecationWarning",
             *(["-p", "no:terminal"] if quiet else []),
             *extra_args]
-    code = pytest.main(args, plugins=[_Collector(scores, submission)])
+    code = pytest.main(args, plugins=[_Collector(scores, submission, reference)])
     scores.sort()
     return scores, time.perf_counter() - started, int(code)

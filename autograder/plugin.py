@@ -19,6 +19,7 @@ from autograder.backends import (
     SubmissionError,
 )
 from autograder.feedback import Feedback, explain
+from autograder.plots import Training
 
 MARKERS = {
     "relu": "the relu exercise", "init_params": "the init_params exercise",
@@ -39,6 +40,7 @@ class TestResult:
     passed: bool = False
     output: str = ""
     nodeid: str = ""
+    figures: list[str] = field(default_factory=list)  # plots that illustrate it (autograder.plots)
 
 
 @dataclass
@@ -50,6 +52,8 @@ class Scores:
     events: list[str] = field(default_factory=list)
     submission: str = ""
     internal_errors: list[str] = field(default_factory=list)  # grader bugs, never the student's
+    training: Training | None = None  # the xor tests' run from PRNGKey(0), for the plots
+    figures: dict[str, str] = field(default_factory=dict)  # plot name -> file, once drawn
 
     def sort(self) -> None:
         """Put the results in the order of the exercises (the xor tests run first)."""
@@ -79,6 +83,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="seconds one call of a student's function may take")
     group.addoption("--total-timeout", type=float, default=Limits.total_seconds,
                     help="seconds the whole submission may take")
+    group.addoption("--memory-mb", type=float, default=Limits.memory_mb,
+                    help="megabytes of address space the submission's process may use")
     group.addoption("--no-hidden", action="store_true", help="skip the hidden tests")
 
 
@@ -119,8 +125,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def test_name(item: pytest.Item) -> str:
-    words = item.name.removeprefix("test_").replace("_", " ")
-    return f"{section_of(item)}: {words}"
+    return title(section_of(item), item.name)
+
+
+def title(exercise: str, function_name: str) -> str:
+    """``relu: negative inputs become zero`` for ``test_negative_inputs_become_zero``."""
+    return f"{exercise}: {function_name.removeprefix('test_').replace('_', ' ')}"
+
+
+def grader_failure(error: BaseException) -> str:
+    return (f"The grader itself failed on this test ({type(error).__name__}: "
+            f"{error}). This is not your mistake: please tell your instructor.")
 
 
 def message_for(error: BaseException, exercise: str) -> str | None:
@@ -141,8 +156,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
             message = message_for(call.excinfo.value, exercise)
             if message is None:  # a bug in the grader, not in the submission
                 error = call.excinfo.value
-                message = (f"The grader itself failed on this test ({type(error).__name__}: "
-                           f"{error}). This is not your mistake: please tell your instructor.")
+                message = grader_failure(error)
                 item.config.xor_scores.internal_errors.append(  # type: ignore[attr-defined]
                     f"{item.nodeid}: {type(error).__name__}: {error}")
             report.longrepr = message
@@ -155,6 +169,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
             hidden=item.get_closest_marker("hidden") is not None,
             passed=report.passed, output="\n".join(t for t in (output, extra) if t),
             nodeid=item.nodeid,
+            figures=[str(v) for k, v in item.user_properties if k == "figure"],
         ))
     return report
 
@@ -171,7 +186,8 @@ def submission(request: pytest.FixtureRequest):
     if not path.is_file():
         raise pytest.UsageError(f"no submission file at {path}")
     limits = Limits(call_seconds=config.getoption("--call-timeout"),
-                    total_seconds=config.getoption("--total-timeout"))
+                    total_seconds=config.getoption("--total-timeout"),
+                    memory_mb=int(config.getoption("--memory-mb")))
     sandbox = SandboxSubmission(path, limits)
     try:
         yield sandbox
@@ -182,7 +198,12 @@ def submission(request: pytest.FixtureRequest):
 
 
 @pytest.fixture(scope="session")
-def reference():
+def reference(request: pytest.FixtureRequest):
+    """The reference's answers: recorded, or computed when this kit has the reference."""
+    given: Submission | None = getattr(request.config, "xor_reference", None)
+    if given is not None:  # grade_file's caller's, who closes it
+        yield given
+        return
     answers = ReferenceSubmission()
     yield answers
     answers.close()

@@ -9,6 +9,11 @@ from types import ModuleType
 from autograder import CALLS, SOLUTION_PATH
 
 
+def available(path: Path = SOLUTION_PATH) -> bool:
+    """Whether this kit has the reference; a student's release has only its recorded answers."""
+    return path.is_file()
+
+
 @cache
 def load(path: Path = SOLUTION_PATH) -> ModuleType:
     """Import the reference under its own name, apart from any submission."""

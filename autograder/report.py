@@ -1,6 +1,11 @@
 """The grade as a student or an instructor reads it: a text table, or Gradescope's results.json."""
 
+import base64
+import html
 import json
+import os
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from autograder.plugin import Scores
@@ -43,10 +48,14 @@ def text_report(scores: Scores, seconds: float) -> str:
             continue
         for r in (r for r in failed if r.exercise == section):
             body = r.output.strip().replace("\n", "\n      ") or "(no message)"
-            parts.append(f"  x {r.name}  [0 / {r.points:g}]\n      {body}")
+            hidden = " (hidden: students see it once grades are published)" if r.hidden else ""
+            parts.append(f"  x {r.name}  [0 / {r.points:g}]{hidden}\n      {body}")
     tables = [r.output for r in scores.results if r.exercise == "xor" and r.passed and r.output]
     if tables:
         parts += ["", tables[0]]
+    if scores.figures:
+        parts += ["", "Plots of your network trained from PRNGKey(0): "
+                  + ", ".join(scores.figures.values())]
     if scores.events:
         parts += ["", "While grading: " + "; ".join(scores.events)]
     if scores.printed.strip():
@@ -63,6 +72,9 @@ def results_json(scores: Scores, seconds: float) -> dict[str, Any]:
             "status": "passed" if r.passed else "failed", "output": r.output,
             "visibility": "after_published" if r.hidden else "visible",
         })
+        figures = {name: scores.figures[name] for name in r.figures if name in scores.figures}
+        if figures:  # Gradescope renders a test's output as HTML when told so
+            tests[-1].update(output=html_with_figures(r.output, figures), output_format="html")
     notes = list(scores.events)
     if scores.printed.strip():
         notes.append("Your code printed:\n" + scores.printed.strip()[:2000])
@@ -76,5 +88,34 @@ def results_json(scores: Scores, seconds: float) -> dict[str, Any]:
     return result
 
 
+def html_with_figures(text: str, figures: dict[str, str]) -> str:
+    """A test's output as HTML: its text as it was, then the PNG files (name -> file) inline."""
+    parts = [f"<pre>{html.escape(text)}</pre>"] if text else []
+    for name, file in figures.items():
+        data = base64.b64encode(Path(file).read_bytes()).decode("ascii")
+        alt = html.escape(Path(name).stem.replace("_", " "))
+        parts.append(f'<img src="data:image/png;base64,{data}" alt="{alt}">')
+    return "\n".join(parts)
+
+
+def plain_output(test: dict) -> str:
+    """A results.json test's output as text: the inverse of ``html_with_figures`` (no images)."""
+    output = str(test.get("output", ""))
+    if test.get("output_format") != "html":
+        return output
+    text, _, _ = output.removeprefix("<pre>").partition("</pre>")
+    return html.unescape(text) if output.startswith("<pre>") else ""
+
+
 def dumps(result: dict) -> str:
     return json.dumps(result, indent=2) + "\n"
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file and a rename: a reader (or a
+    grader interrupted halfway) sees the old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", dir=path.parent, prefix=f".{path.name}.", delete=False) as out:
+        out.write(text)
+    os.chmod(out.name, 0o644)  # as an ordinary file; the temporary one was private
+    os.replace(out.name, path)

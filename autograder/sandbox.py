@@ -7,22 +7,23 @@ files, other processes and the network, imports the submission, then answers
 the judge's calls one at a time with plain data (``autograder.wire``).
 """
 
+import contextlib
 import importlib.util
 import os
 import resource
-import struct
+import signal
 import sys
 from pathlib import Path
-from typing import Any, BinaryIO
+from types import SimpleNamespace
+from typing import Any
 
 import jax
 import jax.numpy  # noqa: F401  (imported before the submission can patch it)
 import numpy  # noqa: F401
 
 from autograder import calls, wire
+from autograder.wire import read_message, write_message
 
-HEADER = struct.Struct(">I")
-MAX_MESSAGE = 64 << 20
 # Audit events a submission never needs: other processes, the network, native code.
 FORBIDDEN_EVENTS = frozenset({
     "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork", "os.forkpty",
@@ -44,20 +45,10 @@ GUARDED_OPTIONS = ("jax_disable_jit", "jax_compilation_cache_dir",
                    "jax_numpy_dtype_promotion")
 
 
-def read_message(stream: BinaryIO) -> dict | None:
-    header = stream.read(HEADER.size)
-    if len(header) < HEADER.size:
-        return None
-    (size,) = HEADER.unpack(header)
-    if size > MAX_MESSAGE:
-        raise ValueError("message too large")
-    return wire.loads(stream.read(size))
-
-
-def write_message(stream: BinaryIO, message: dict) -> None:
-    raw = wire.dumps(message)
-    stream.write(HEADER.pack(len(raw)) + raw)
-    stream.flush()
+# JAX as the grader applies it (jit, grad, vmap, jnp.asarray), taken before a submission runs:
+# ``jax.jit = lambda f, **k: f`` in a submission must not let an unjittable function pass.
+GENUINE_JAX = SimpleNamespace(**dict(vars(jax), numpy=SimpleNamespace(**vars(jax.numpy))))
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 class Guard:
@@ -68,8 +59,11 @@ class Guard:
     limits and, when the grader runs as root, an unprivileged user).
     """
 
-    def __init__(self, blocked: list[str], home: str) -> None:
-        self.blocked = [os.path.realpath(p) for p in blocked]
+    def __init__(self, blocked: list[str], home: str, private: list[str] = (),
+                 allowed: list[str] = ()) -> None:
+        self.blocked = [os.path.realpath(p) for p in blocked]  # never readable
+        self.private = [os.path.realpath(p) for p in private]  # readable only where allowed
+        self.allowed = [os.path.realpath(p) for p in allowed]
         self.home = os.path.realpath(home)
 
     def _inside(self, path: Any, roots: list[str]) -> bool:
@@ -81,6 +75,25 @@ class Guard:
             return False
         return any(real == r or real.startswith(r + os.sep) for r in roots)
 
+    def _blocked(self, path: Any) -> bool:
+        if self._inside(path, [self.home]):
+            return False
+        return self._inside(path, self.blocked) or (
+            self._inside(path, self.private) and not self._inside(path, self.allowed))
+
+    def _holds_blocked(self, path: Any) -> bool:
+        """A folder above a blocked one: a descriptor of it would reach the blocked one
+        through ``dir_fd``, which the audit events do not show."""
+        if isinstance(path, int) or path is None or self._inside(path, [self.home]):
+            return False
+        try:
+            real = os.path.realpath(os.fsdecode(path)).rstrip(os.sep) + os.sep
+        except (TypeError, ValueError):
+            return False
+        if not any(b.startswith(real) for b in self.blocked + self.private) or not os.path.isdir(real):
+            return False
+        return any(b.startswith(real) for b in self.blocked) or not self._inside(path, self.allowed)
+
     def _writable(self, path: Any) -> bool:
         if isinstance(path, int):
             return True
@@ -91,18 +104,19 @@ class Guard:
             raise PermissionError(f"the grader does not allow {event} in a submission")
         if event == "open":
             path, mode = args[0], args[1]
-            if self._inside(path, self.blocked):
+            if self._blocked(path) or self._holds_blocked(path):
                 raise PermissionError(f"the grader's own files are off limits: {path}")
             writing = isinstance(mode, str) and any(c in mode for c in "wax+")
             if isinstance(args[2], int) and args[2] & (os.O_WRONLY | os.O_RDWR | os.O_CREAT):
                 writing = True
             if writing and not self._writable(path):
                 raise PermissionError(f"a submission may not write to {path}")
-        elif event in LIST_EVENTS and args and self._inside(args[0], self.blocked):
+        elif event in LIST_EVENTS and args and self._blocked(args[0]):
             raise PermissionError(f"the grader's own files are off limits: {args[0]}")
         elif event in WRITE_EVENTS and args and not self._writable(args[0]):
             raise PermissionError(f"a submission may not change {args[0]}")
-        elif event == "import" and args and str(args[0]).split(".")[0] in ("autograder", "solutions"):
+        elif event == "import" and args and str(args[0]).split(".")[0] in (
+                "autograder", "solutions", "_posixsubprocess"):
             raise ImportError(f"a submission may not import {args[0]}")
 
 
@@ -159,7 +173,7 @@ class Sandbox:
             self.clear_caches()  # jit caches would keep the functions seen at trace time
             self.injected = call.with_reference
         try:
-            value = calls.perform(call, self.namespace, self.references, jax)
+            value = calls.perform(call, self.namespace, self.references, GENUINE_JAX)
         except BaseException as error:  # the submission may raise anything, SystemExit too
             if isinstance(error, KeyboardInterrupt):
                 raise
@@ -167,6 +181,32 @@ class Sandbox:
         finally:
             self.restore_options()
         return {"value": wire.encode(value)}
+
+
+def close_side_doors() -> None:
+    """Take away the ways to start a process or send a signal that raise no audit event in
+    CPython 3.11 (docs/trust.md: without root, a determined submission finds others)."""
+    import _posixsubprocess
+    import subprocess
+
+    def refused(*args: Any, **kwargs: Any) -> None:
+        raise PermissionError("the grader does not allow other processes or signals in a submission")
+
+    _posixsubprocess.fork_exec = subprocess._fork_exec = refused  # type: ignore[attr-defined]
+    for module, name in ((signal, "pidfd_send_signal"), (os, "pidfd_open")):
+        if hasattr(module, name):
+            setattr(module, name, refused)
+
+
+def die_with(judge: int) -> None:
+    """Have Linux kill this process when the judge goes: no sandbox outlives its grading,
+    even one stuck in a loop when its judge is killed."""
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != judge:  # the judge went before the request took effect
+        os._exit(1)
 
 
 def main(argv: list[str]) -> int:
@@ -179,9 +219,11 @@ def main(argv: list[str]) -> int:
 
     use_compilation_cache(writable=False)  # before the options are snapshot
     sandbox = Sandbox(settings)
+    die_with(settings["judge"])
+    close_side_doors()
     set_limits(settings["memory_mb"], settings["cpu_seconds"], settings["file_mb"])
-    guard = Guard(settings["blocked"], settings["home"])
-    sys.path[:] = [p for p in sys.path if p and not guard._inside(p, guard.blocked)]
+    guard = Guard(settings["blocked"], settings["home"], settings["private"], settings["allowed"])
+    sys.path[:] = [p for p in sys.path if p and not guard._blocked(p)]
     sys.path.insert(0, str(sandbox.submission.parent))
     os.chdir(settings["home"])
     sys.addaudithook(guard)

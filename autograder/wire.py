@@ -8,6 +8,7 @@ wire cannot carry travel as an ``Opaque`` description (its type and repr).
 import base64
 import json
 import math
+import struct
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +19,8 @@ ALLOWED_DTYPES = frozenset(
      "float16", "float32", "float64"]
 )
 MAX_REPR = 300
+HEADER = struct.Struct(">I")  # every message: its length, then that much JSON
+MAX_MESSAGE = 64 << 20
 
 
 @dataclass(frozen=True)
@@ -120,3 +123,20 @@ def loads(raw: bytes) -> dict:
     if not isinstance(message, dict):
         raise ValueError("a message must be a JSON object")
     return message
+
+
+def read_message(stream: Any) -> dict | None:
+    """The next framed message from a binary stream, or None at its end."""
+    header = stream.read(HEADER.size)
+    if len(header) < HEADER.size:
+        return None
+    (size,) = HEADER.unpack(header)
+    if size > MAX_MESSAGE:
+        raise ValueError("message too large")
+    return loads(stream.read(size))
+
+
+def write_message(stream: Any, message: dict) -> None:
+    raw = dumps(message)
+    stream.write(HEADER.pack(len(raw)) + raw)
+    stream.flush()

@@ -13,6 +13,14 @@ CORPUS = Path(__file__).resolve().parent / "corpus"
 INTERNAL_ERROR = "The grader itself failed"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """The graded suites' markers, for tests that import a suite (autograder.notebook does)."""
+    from autograder.plugin import MARKERS
+
+    for name, description in MARKERS.items():
+        config.addinivalue_line("markers", f"{name}: {description}")
+
+
 def run_grader(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
     """``python -m autograder ARGS`` in a fresh process, from the kit's root."""
     env = dict(os.environ, PYTHONWARNINGS="ignore::DeprecationWarning")

@@ -7,7 +7,7 @@ from autograder.checks import assert_close, assert_shape, random_array, random_p
 pytestmark = pytest.mark.batched_predict
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_output_shape_is_n_by_output_dims(submission, reference):
     for n, sizes in ((4, (2, 16, 1)), (7, (3, 5, 3)), (1, (2, 4, 2))):
         params = random_params(sizes)
@@ -17,7 +17,7 @@ def test_output_shape_is_n_by_output_dims(submission, reference):
                      " of shape (output_dims,); do not squeeze or flatten.")
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_each_row_matches_predict_on_the_xor_inputs(submission, reference):
     params = random_params(seed=6)
     X, _ = xor_data()

@@ -22,7 +22,7 @@ def test_returns_a_dict_with_exactly_w1_b1_w2_b2(submission):
     assert_same_keys(submission.run("init_params", key(0)), KEYS, "init_params(PRNGKey(0))")
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_shapes_follow_the_layer_sizes(submission):
     for d_in, hidden, d_out in SIZES:
         called = f"init_params(PRNGKey(1), input_dims={d_in}, n_hidden={hidden}, output_dims={d_out})"
@@ -40,7 +40,7 @@ def test_arrays_are_float32(submission):
         assert_dtype(got[name], "float32", f"init_params(PRNGKey(2))[{name!r}]")
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_draws_the_same_numbers_as_the_reference(submission, reference):
     for seed, (d_in, hidden, d_out) in zip((0, 42), SIZES, strict=True):
         kwargs = {"input_dims": d_in, "n_hidden": hidden, "output_dims": d_out}

@@ -17,7 +17,7 @@ def test_output_shape_is_output_dims(submission, reference):
         assert_shape(got, (sizes[2],), f"predict(params, x) for sizes {sizes}", hint=SIZE_HINT)
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_matches_the_reference_on_the_xor_inputs(submission, reference):
     params = random_params(seed=1)
     for x in ([0, 0], [0, 1], [1, 0], [1, 1]):
@@ -27,7 +27,7 @@ def test_matches_the_reference_on_the_xor_inputs(submission, reference):
                      hint="the forward pass is w2 @ relu(w1 @ x + b1) + b2.")
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_matches_the_reference_for_other_layer_sizes(submission, reference):
     for salt, sizes in enumerate(SIZES[1:]):
         params = random_params(sizes, seed=2)

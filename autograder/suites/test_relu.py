@@ -22,7 +22,7 @@ def test_positive_inputs_pass_through_unchanged(submission):
                  hint="positive numbers must come back exactly as they went in.")
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 def test_keeps_the_shape_and_dtype_of_any_input(submission):
     for salt, shape in enumerate([(), (5,), (3, 4), (2, 3, 4)]):
         x = random_array(salt, shape)

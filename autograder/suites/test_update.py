@@ -40,7 +40,7 @@ def step_hint(reference, params, x, y, step_size, got) -> str:
     }) or "new = params[k] - step_size * jax.grad(loss)(params, x, y)[k], for every k."
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 def test_returns_a_dict_with_the_same_keys_and_shapes(submission, reference):
     params, x, y = example(reference, (3, 5, 2))
     got = assert_same_keys(submission.run("update", params, x, y), KEYS, "update(params, x, y)")
@@ -48,7 +48,7 @@ def test_returns_a_dict_with_the_same_keys_and_shapes(submission, reference):
         assert_shape(got[name], value.shape, f"update(params, x, y)[{name!r}]")
 
 
-@pytest.mark.points(4)
+@pytest.mark.points(3)
 def test_takes_one_gradient_step(submission, reference):
     params, x, y = example(reference)
     got = submission.run("update", params, x, y, step_size=0.1)

@@ -1,8 +1,11 @@
 """xor: the student's own init_params, train and batched_predict together learn XOR."""
 
+import weakref
+
 import numpy as np
 import pytest
 
+from autograder import plots
 from autograder.checks import key, xor_data
 from autograder.feedback import Feedback, show
 
@@ -10,14 +13,17 @@ pytestmark = pytest.mark.xor
 OWN = ()  # the xor tests use only the student's functions, no reference stand-ins
 
 
-_trained: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
+# Per submission object (weakly held: a new submission never meets an old one's results).
+_trained: "weakref.WeakKeyDictionary[object, dict[int, tuple[np.ndarray, np.ndarray]]]" = (
+    weakref.WeakKeyDictionary())
 
 
 def train_and_predict(submission, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """The outputs on the four XOR inputs after training from PRNGKey(seed), and the losses."""
-    if (id(submission), seed) not in _trained:
-        _trained[id(submission), seed] = _train_and_predict(submission, seed)
-    return _trained[id(submission), seed]
+    done = _trained.setdefault(submission, {})
+    if seed not in done:
+        done[seed] = _train_and_predict(submission, seed)
+    return done[seed]
 
 
 def _train_and_predict(submission, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -33,7 +39,29 @@ def _train_and_predict(submission, seed: int) -> tuple[np.ndarray, np.ndarray]:
                        f"four XOR inputs returned {show(outputs)}; expected shape (4, 1).")
     if not isinstance(losses, np.ndarray):
         raise Feedback(f"train returned losses as {show(losses)}; expected an array.")
+    if seed == plots.SEED:
+        _remember_for_plots(submission, seed, trained, losses)
     return outputs.astype(np.float64).reshape(-1), losses
+
+
+_for_plots: "weakref.WeakKeyDictionary[object, plots.Training]" = weakref.WeakKeyDictionary()
+
+
+def _remember_for_plots(submission, seed: int, trained, losses: np.ndarray) -> None:
+    """Keep what the report's plots show (autograder.plots): the losses and, asked of the same
+    submission, the trained network's outputs on a grid. A failure here costs no points."""
+    try:
+        grid = plots.grid_outputs(submission, trained)
+    except plots.PlotError:
+        grid = None
+    _for_plots[submission] = plots.Training(seed, losses, grid)
+
+
+def _illustrate(request, submission, figure: str) -> None:
+    """Attach ``figure`` (drawn from the run from PRNGKey(0)) to this test's report."""
+    if submission in _for_plots:
+        request.config.xor_scores.training = _for_plots[submission]
+        request.node.user_properties.append(("figure", figure))
 
 
 def truth_table(outputs: np.ndarray) -> str:
@@ -49,6 +77,7 @@ def truth_table(outputs: np.ndarray) -> str:
 @pytest.mark.points(8)
 def test_learns_xor_from_key_0(submission, request):
     outputs, _ = train_and_predict(submission, 0)
+    _illustrate(request, submission, plots.BOUNDARY)
     table = truth_table(outputs)
     request.node.user_properties.append(("output", "Trained from PRNGKey(0) with the defaults:\n"
                                          + table))
@@ -72,8 +101,9 @@ def test_learns_xor_from_several_keys(submission):
 
 
 @pytest.mark.points(3)
-def test_loss_falls_during_training(submission):
+def test_loss_falls_during_training(submission, request):
     _, losses = train_and_predict(submission, 0)
+    _illustrate(request, submission, plots.LOSS_CURVE)
     if losses.ndim != 1 or losses.size < 2 or not losses[-1] < 0.05 or not losses[-1] < losses[0]:
         if losses.size == 0:
             raise Feedback("train returned no losses.")

@@ -1,0 +1,318 @@
+"""Grade a class: ``python -m autograder grade FOLDER`` grades every submission in FOLDER.
+
+Each entry of the folder (a ``.py`` or ``.ipynb`` file, or a subfolder holding
+one) is one student, named after the entry. Each is graded by its own
+``python -m autograder grade ENTRY --format json`` process, so that nothing one
+submission does to its grader can touch another's grade; ``--jobs`` of them run
+at once. The grades land in OUT/STUDENT/ (``results.json`` as Gradescope reads
+it, ``results.txt`` for people) and in one gradebook CSV for the class.
+
+A run can be interrupted and started again: a student whose results are there
+and whose submission has not changed since (its sha256 is kept beside the
+results in ``.sha256``) is not graded again.
+"""
+
+import argparse
+import contextlib
+import csv
+import hashlib
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from autograder import SECTIONS
+
+SUFFIXES = (".py", ".ipynb")
+PREFERRED = ("xor_net.py", "xor_net.ipynb")  # in a student's folder with several files
+RESULTS, TEXT, FINGERPRINT, LOG = "results.json", "results.txt", ".sha256", "grader.log"
+GRADEBOOK = "gradebook.csv"
+GRADED, GRADER_ERROR = "graded", "grader-error"
+NOT_GRADED = "Not graded: "  # how the output of a results.json without tests begins
+
+
+def configure(group: Any) -> None:
+    """The options that only matter for a folder (``group`` is an argparse group)."""
+    group.add_argument("--out", metavar="DIR",
+                       help="where each student's grades go (default: PATH-grades beside PATH)")
+    group.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+                       help="how many submissions to grade at once (default: one per CPU)")
+    group.add_argument("--student-timeout", type=float, metavar="SECONDS",
+                       help="stop a grader that runs longer than this on one submission "
+                            "(default: twice --total-timeout, plus two minutes)")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One student's submission: the file to grade, or why there is none."""
+
+    student: str
+    source: Path | None
+    problem: str = ""
+
+    def fingerprint(self) -> str:
+        return hashlib.sha256(self.source.read_bytes()).hexdigest() if self.source else ""
+
+
+def pick_file(folder: Path) -> Path | str:
+    """The submission in a student's folder: xor_net.py / xor_net.ipynb, else the only
+    .py or .ipynb in it (searched all the way down); or why there is none."""
+    for name in PREFERRED:
+        if (folder / name).is_file():
+            return folder / name
+    found = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in SUFFIXES
+                   and not any(part.startswith(".") or part == "__pycache__"
+                               for part in p.relative_to(folder).parts))
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        return "no .py or .ipynb file in the folder"
+    return f"{len(found)} .py/.ipynb files and none named xor_net: " + ", ".join(
+        str(p.relative_to(folder)) for p in found[:5])
+
+
+def find_entries(folder: Path, skip: tuple[Path, ...] = ()) -> list[Entry]:
+    """The students in ``folder``, by name; hidden entries and ``skip`` are left out."""
+    entries: list[Entry] = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or path.name == "__pycache__" or path.resolve() in skip:
+            continue
+        if path.is_dir():
+            found = pick_file(path)
+            entries.append(Entry(path.name, found, "") if isinstance(found, Path)
+                           else Entry(path.name, None, found))
+        elif path.is_file() and path.suffix in SUFFIXES:
+            entries.append(Entry(path.stem, path))
+    names = [e.student for e in entries]
+    # alice.py beside alice.ipynb: both are kept, under their whole names
+    return [Entry(e.source.name if names.count(e.student) > 1 and e.source else e.student,
+                  e.source, e.problem) for e in entries]
+
+
+def error_result(reason: str, max_score: float, seconds: float) -> dict:
+    """A results.json for a submission the grader could not grade: no tests, a zero, the reason."""
+    return {"score": 0.0, "max_score": max_score, "execution_time": round(seconds, 2),
+            "output_format": "text", "visibility": "visible",
+            "output": f"{NOT_GRADED}{reason}\nThe grader could not grade this submission, so it "
+                      "scores 0 for now. Your instructor can see why and will look at it.",
+            "tests": []}
+
+
+def status_of(result: dict) -> str:
+    if result.get("tests"):
+        return GRADED
+    reason = str(result.get("output", "")).removeprefix(NOT_GRADED).split("\n")[0]
+    return f"{GRADER_ERROR}: {reason}"
+
+
+def scores_from_result(result: dict, submission: str):
+    """The Scores behind a results.json, so that the text report is report.text_report's."""
+    from autograder.plugin import Scores, TestResult
+
+    scores = Scores(submission=submission)
+    for test in result.get("tests", []):
+        scores.results.append(TestResult(
+            name=test["name"], exercise=test["name"].split(":")[0], points=float(test["max_score"]),
+            hidden=test.get("visibility") == "after_published", passed=test["status"] == "passed",
+            output=test.get("output", "")))
+    if result.get("output"):
+        scores.events.append(result["output"])
+    return scores
+
+
+def text_of(result: dict, submission: str) -> str:
+    from autograder.report import text_report
+
+    if not result.get("tests"):
+        return f"Grade for {submission}: 0 / {result.get('max_score', 0):g}\n\n{result.get('output', '')}\n"
+    return text_report(scores_from_result(result, submission), float(result.get("execution_time", 0)))
+
+
+def max_points(exercise: str | None) -> float:
+    """The points the graded suites offer (one exercise's with ``--exercise``), from collecting them."""
+    import pytest
+
+    from autograder.grading import SUITES
+    from autograder.plugin import section_of
+
+    class Count:
+        total = 0.0
+
+        def pytest_collection_finish(self, session: pytest.Session) -> None:
+            for item in session.items:
+                mark = item.get_closest_marker("points")
+                if mark and exercise in (None, section_of(item)):
+                    self.total += float(mark.args[0])
+
+    counter = Count()
+    with contextlib.redirect_stdout(io.StringIO()):
+        pytest.main([str(SUITES), "--collect-only", "-p", "no:cacheprovider", "-p", "no:terminal",
+                     "--rootdir", str(SUITES), "-c", os.devnull], plugins=[counter])
+    return counter.total
+
+
+class Runner:
+    """Runs the graders, each in its own process group, and can stop them all at once."""
+
+    def __init__(self, out: Path, options: list[str], limit: float, max_score: float,
+                 env: dict[str, str]) -> None:
+        self.out, self.options, self.limit, self.max_score, self.env = out, options, limit, max_score, env
+        self.stopping = threading.Event()
+        self._running: set[subprocess.Popen] = set()
+        self._lock = threading.Lock()
+
+    def up_to_date(self, entry: Entry) -> bool:
+        folder = self.out / entry.student
+        with contextlib.suppress(OSError):
+            return (entry.source is not None and (folder / RESULTS).is_file()
+                    and (folder / FINGERPRINT).read_text().strip() == entry.fingerprint())
+        return False
+
+    def grade(self, entry: Entry) -> str | None:
+        """Grade one student; its status, or None if the run was stopped meanwhile."""
+        from autograder.report import dumps, write_atomic
+
+        folder = self.out / entry.student
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in (FINGERPRINT, RESULTS, TEXT):  # a changed submission's old grade must not stay
+            (folder / name).unlink(missing_ok=True)
+        fingerprint = entry.fingerprint()
+        started = time.monotonic()
+        reason = entry.problem or self._run(entry, folder)
+        if reason is None and self.stopping.is_set():
+            return None
+        if reason is None:
+            try:
+                result = json.loads((folder / RESULTS).read_text())
+            except (OSError, ValueError) as error:
+                reason = f"the grader wrote no readable results ({type(error).__name__})"
+        if reason is not None:
+            result = error_result(reason, self.max_score, time.monotonic() - started)
+            write_atomic(folder / RESULTS, dumps(result))
+        write_atomic(folder / TEXT, text_of(result, str(entry.source or folder)))
+        write_atomic(folder / FINGERPRINT, fingerprint + "\n")
+        return status_of(result)
+
+    def _run(self, entry: Entry, folder: Path) -> str | None:
+        """Run the grader on ``entry``; None if it wrote a grade, else why not."""
+        command = [sys.executable, "-m", "autograder", "grade", str(entry.source), "--format", "json",
+                   "--output", str(folder / RESULTS), *self.options]
+        with open(folder / LOG, "wb") as log, self._lock:
+            if self.stopping.is_set():
+                return None
+            process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log,
+                                       stderr=subprocess.STDOUT, env=self.env, start_new_session=True)
+            self._running.add(process)
+        try:
+            code = process.wait(timeout=self.limit)
+        except subprocess.TimeoutExpired:
+            self._kill(process)
+            return f"the grader was stopped after {self.limit:g} s on this submission"
+        finally:
+            with self._lock:
+                self._running.discard(process)
+        if self.stopping.is_set() or code == 0:
+            return None
+        lines = [line for line in (folder / LOG).read_text(errors="replace").splitlines() if line.strip()]
+        last = lines[-1].strip().removeprefix("error: ") if lines else ""
+        return f"the grader exited with status {code}" + (f" ({last[:300]})" if last else "")
+
+    def stop(self) -> None:
+        with self._lock:
+            self.stopping.set()
+            running = list(self._running)
+        for process in running:
+            self._kill(process)
+
+    @staticmethod
+    def _kill(process: subprocess.Popen) -> None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)  # its sandbox follows it (autograder.sandbox)
+        process.wait()
+
+
+def write_gradebook(path: Path, entries: list[Entry], out: Path) -> tuple[int, int]:
+    """One row per student; returns (graded, grader errors)."""
+    from autograder.report import write_atomic
+
+    table = io.StringIO()
+    writer = csv.writer(table)
+    writer.writerow(["student", "total", "max", *SECTIONS, "status"])
+    counts = [0, 0]
+    for entry in entries:
+        result = json.loads((out / entry.student / RESULTS).read_text())
+        sections = scores_from_result(result, entry.student).by_section()
+        status = status_of(result)
+        counts[status != GRADED] += 1
+        writer.writerow([entry.student, f"{result['score']:g}", f"{result.get('max_score', 0):g}",
+                         *(f"{sections[s][0]:g}" if s in sections else ("0" if status != GRADED else "")
+                           for s in SECTIONS), status])
+    write_atomic(path, table.getvalue())
+    return counts[0], counts[1]
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def run(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from autograder.backends import BLOCKED_ENV, Limits
+    from autograder.cli_grade import limit_options
+
+    folder = Path(args.path).resolve()
+    out = Path(args.out).resolve() if args.out else folder.parent / f"{folder.name}-grades"
+    gradebook = Path(args.output) if args.output else out / GRADEBOOK
+    entries = find_entries(folder, skip=(out,))
+    if not entries:
+        print(f"error: no submissions in {folder} (.py or .ipynb files, or folders of them)",
+              file=sys.stderr)
+        return 2
+    if args.jobs < 1:
+        print("error: --jobs must be at least 1", file=sys.stderr)
+        return 2
+    total = args.total_timeout or Limits.total_seconds
+    limit = args.student_timeout or 2 * total + 120
+    options = [*(("--exercise", args.exercise) if args.exercise else ()), *limit_options(args)]
+    env = dict(os.environ)  # no submission may read its classmates' work or grades
+    env[BLOCKED_ENV] = os.pathsep.join(p for p in (env.get(BLOCKED_ENV), str(folder), str(out)) if p)
+    runner = Runner(out, options, limit, max_points(args.exercise), env)
+    pending = [e for e in entries if not runner.up_to_date(e)]
+    print(f"grading {len(pending)} of {len(entries)} submissions in {folder} "
+          f"({len(entries) - len(pending)} unchanged since the last run), {args.jobs} at a time",
+          file=sys.stderr)
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    pool = ThreadPoolExecutor(max_workers=args.jobs)
+    bar = tqdm(total=len(entries), initial=len(entries) - len(pending), unit="student",
+               desc="grading", file=sys.stderr)
+    try:
+        futures = {pool.submit(runner.grade, entry): entry for entry in pending}
+        for future in as_completed(futures):
+            status = future.result()
+            bar.update()
+            if status and status != GRADED:
+                bar.write(f"{futures[future].student}: {status}", file=sys.stderr)
+    except KeyboardInterrupt:
+        runner.stop()
+        pool.shutdown(wait=True, cancel_futures=True)
+        bar.close()
+        print(f"interrupted: run the same command again to grade the rest (grades so far in {out})",
+              file=sys.stderr)
+        return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    pool.shutdown()
+    bar.close()
+    graded, errors = write_gradebook(gradebook, entries, out)
+    print(f"wrote {gradebook}: {graded} graded, {errors} not graded (grader-error), "
+          f"one folder per student in {out}")
+    return 0

@@ -1,0 +1,183 @@
+"""The notebook's test cells: ``check("relu")`` runs the graded tests of one exercise here.
+
+The tests are the pytest suites' own functions (``autograder/suites/test_<exercise>.py``),
+called with the notebook's functions (``InProcessSubmission``) and the reference's
+answers, so a notebook and ``python -m autograder grade`` grade alike. In the
+kernel nbgrader keeps the trust; the sandbox is for ``grade``.
+
+nbgrader scores a test cell 0 when it raises or writes to stderr, so ``check``
+prints its summary to stdout, keeps JAX's warnings and logs off stderr, and
+raises ``AssertionError`` with the feedback when any test fails.
+"""
+
+import contextlib
+import importlib
+import inspect
+import io
+import logging
+import os
+import pkgutil
+import sys
+import tempfile
+import warnings
+from collections.abc import Callable, Iterator, MutableMapping
+from dataclasses import dataclass, field
+from types import ModuleType, SimpleNamespace
+from typing import Any
+
+from autograder import SECTIONS
+
+
+@dataclass(frozen=True)
+class GradedTest:
+    """One test function of a suite, with its markers read the way pytest reads them."""
+
+    exercise: str
+    function: Callable[..., None]
+    points: float
+    hidden: bool
+
+    @property
+    def name(self) -> str:
+        from autograder.plugin import title
+
+        return title(self.exercise, self.function.__name__)
+
+
+@dataclass
+class Outcome:
+    test: GradedTest
+    message: str = ""  # empty when it passed
+    notes: list[str] = field(default_factory=list)  # extra output, e.g. the XOR truth table
+
+    @property
+    def passed(self) -> bool:
+        return not self.message
+
+
+def suite_modules(exercise: str) -> list[ModuleType]:
+    """The graded suites, ``test_<exercise>`` first (others, like test_hidden, may hold some
+    of its tests too; a student's release has no test_hidden)."""
+    import autograder.suites
+
+    names = sorted(m.name for m in pkgutil.iter_modules(autograder.suites.__path__)
+                   if m.name.startswith("test_"))
+    names.sort(key=lambda name: name != f"test_{exercise}")
+    return [importlib.import_module(f"autograder.suites.{name}") for name in names]
+
+
+def _marks(owner: Any) -> list[Any]:
+    marks = getattr(owner, "pytestmark", [])
+    return marks if isinstance(marks, list) else [marks]
+
+
+def graded_tests(exercise: str, hidden: bool | None = None) -> list[GradedTest]:
+    """The tests of ``exercise`` in the order of the suites; only the hidden ones
+    (``hidden=True``), only the public ones (``False``) or all (``None``)."""
+    if exercise not in SECTIONS:
+        raise ValueError(f"no exercise named {exercise!r}; choose one of {', '.join(SECTIONS)}")
+    tests = []
+    for module in suite_modules(exercise):
+        for name, function in vars(module).items():
+            if not (name.startswith("test_") and inspect.isfunction(function)
+                    and function.__module__ == module.__name__):
+                continue
+            marks = {mark.name: mark for mark in _marks(module) + _marks(function)}
+            if exercise not in marks:
+                continue
+            points = float(marks["points"].args[0]) if "points" in marks else 0.0
+            test = GradedTest(exercise, function, points, "hidden" in marks)
+            if hidden is None or test.hidden == hidden:
+                tests.append(test)
+    return tests
+
+
+def points(exercise: str, hidden: bool | None = None) -> float:
+    """What the tests of ``exercise`` are worth (the notebook's test cells carry this)."""
+    return sum(t.points for t in graded_tests(exercise, hidden))
+
+
+def run_test(test: GradedTest, submission: Any, reference: Any) -> Outcome:
+    """Call one test function with the fixtures it asks for; turn a failure into feedback."""
+    from autograder.plugin import Scores, grader_failure, message_for
+
+    # The parts of pytest's `request` that the suites use (test_xor keeps its output there).
+    request = SimpleNamespace(node=SimpleNamespace(user_properties=[]),
+                              config=SimpleNamespace(xor_scores=Scores()))
+    fixtures = {"submission": submission, "reference": reference, "request": request}
+    wanted = inspect.signature(test.function).parameters
+    outcome = Outcome(test)
+    try:
+        test.function(**{name: fixtures[name] for name in wanted})
+    except Exception as error:
+        outcome.message = message_for(error, test.exercise) or grader_failure(error)
+    outcome.notes = [str(v) for k, v in request.node.user_properties if k == "output"]
+    return outcome
+
+
+@contextlib.contextmanager
+def quiet_stderr() -> Iterator[None]:
+    """Nothing reaches stderr while the tests run: not Python warnings, not JAX's logs and
+    not what XLA's C++ writes to file descriptor 2 (ipykernel would show all as stderr)."""
+    sys.stderr.flush()
+    saved_fd = os.dup(2)
+    previous_disable = logging.root.manager.disable
+    with tempfile.TemporaryFile() as sink, warnings.catch_warnings(), \
+            contextlib.redirect_stderr(io.StringIO()):
+        warnings.simplefilter("ignore")
+        logging.disable(logging.CRITICAL)
+        os.dup2(sink.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved_fd, 2)
+            os.close(saved_fd)
+            logging.disable(previous_disable)
+
+
+def summary(exercise: str, outcomes: list[Outcome], hidden: bool) -> str:
+    kind = "hidden tests" if hidden else "tests"
+    got = sum(o.test.points for o in outcomes if o.passed)
+    most = sum(o.test.points for o in outcomes)
+    passed = sum(o.passed for o in outcomes)
+    lines = [f"{exercise}: {passed} of {len(outcomes)} {kind} passed, {got:g} / {most:g} points"]
+    for o in outcomes:
+        lines.append(f"  {'ok  ' if o.passed else 'FAIL'} {o.test.name}  "
+                     f"[{o.test.points if o.passed else 0:g} / {o.test.points:g}]")
+    notes = [note for o in outcomes if o.passed for note in o.notes]
+    return "\n".join(lines + notes[:1])
+
+
+def check(exercise: str, namespace: MutableMapping[str, Any] | None = None,
+          hidden: bool = False) -> None:
+    """Run the graded tests of ``exercise`` on the functions in ``namespace`` (by default the
+    caller's globals: the notebook). Prints one line per test; raises AssertionError with
+    what to fix if any test fails. ``hidden=True`` runs the hidden tests instead."""
+    if namespace is None:
+        frame = inspect.currentframe()
+        assert frame is not None and frame.f_back is not None
+        namespace = frame.f_back.f_globals
+    tests = graded_tests(exercise, hidden)
+    if not tests:
+        print(f"{exercise}: no {'hidden ' if hidden else ''}tests")
+        return
+    from autograder.backends import InProcessSubmission, ReferenceSubmission
+
+    with quiet_stderr():
+        import jax
+
+        submission = InProcessSubmission(namespace, name="notebook")
+        reference = ReferenceSubmission()
+        try:
+            outcomes = [run_test(test, submission, reference) for test in tests]
+        finally:
+            reference.close()
+            # Some tests put reference functions in place of the notebook's; what jax.jit
+            # traced meanwhile must not be reused by the notebook's own code later.
+            jax.clear_caches()
+    print(summary(exercise, outcomes, hidden))
+    messages = list(dict.fromkeys(o.message for o in outcomes if not o.passed))
+    if messages:
+        failed = sum(not o.passed for o in outcomes)
+        raise AssertionError(f"{exercise}: {failed} of {len(outcomes)} tests failed.\n\n"
+                             + "\n\n".join(messages))

@@ -1,0 +1,309 @@
+"""Grading latency: ``python -m autograder grade solutions/xor_net.py`` against the floor, in one run.
+
+The floor is the least a JAX grader can cost: a process that imports JAX and compiles one
+function. Every grading here runs in a copy of the kit made in a fresh temporary folder, with
+XOR_KIT_ANSWERS and XOR_KIT_XLA_CACHE pointing at the copy's own empty ``.cache`` folders:
+
+- cold: a copy's first grading (no reference answers, no compiled programs anywhere);
+- warm: the same copy's next grading (both caches filled by the first).
+
+(A copy, not only the two variables: the sandbox does not receive XOR_KIT_XLA_CACHE and reads
+``<kit>/.cache/xla`` whatever it says, so the checkout's own cache would make "cold" half warm.)
+
+Printed as markdown tables, all measured in this run: the machine; the floor, cold and warm
+(median of --repeats, interleaved so that other load hits them alike) and their ratios; where
+one grading's time goes (one cold and one warm grading in a process that times the judge's
+imports, the sandbox, the calls and every test: see grading_probe.py); the XLA compiles of the
+judge (jax.monitoring) and of the sandbox (XLA's dump of every program it compiles, in extra
+gradings); and grading time against the number of tests (``--exercise`` for each section).
+
+    .venv/bin/python benchmarks/grading.py                  # a few minutes on 2 cores
+    .venv/bin/python benchmarks/grading.py --repeats 3 --no-compile-count --no-growth
+    .venv/bin/python benchmarks/grading.py --kit /path/to/another/checkout   # before/after
+"""
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from common import machine_rows, markdown_table, median, seconds
+
+KIT = Path(__file__).resolve().parent.parent
+SUBMISSION = "solutions/xor_net.py"
+STUDENT = "tests/corpus/correct/where_relu_dot_predict.py"
+FLOOR = "import jax, jax.numpy as jnp; jax.jit(lambda x: x * 2)(jnp.ones(3)).block_until_ready()"
+TARGET = 4.0  # grading the reference should take at most this many floors
+SECTIONS = ("xor", "relu", "init_params", "predict", "batched_predict", "loss", "update", "train")
+NOT_COPIED = (".git", ".venv", ".tox", ".cache", "__pycache__", "*.egg-info", ".pytest_cache", ".ruff_cache",
+              "build", "dist", "out")  # what git ignores: environments, caches, build output
+
+
+# --- Running things in a copy of the kit -----------------------------------------------------
+
+
+def make_kit(source: Path, folder: Path) -> Path:
+    """A copy of the kit's files, readable by the sandbox's user, with no caches."""
+    shutil.copytree(source, folder, ignore=shutil.ignore_patterns(*NOT_COPIED))
+    folder.parent.chmod(0o755)  # mkdtemp's folder is private: the sandbox runs as nobody
+    return folder
+
+
+def kit_env(kit: Path) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(kit), "XOR_KIT_ANSWERS": str(kit / ".cache" / "reference"),
+            "XOR_KIT_XLA_CACHE": str(kit / ".cache" / "xla")}
+
+
+class Sample(NamedTuple):
+    wall: float  # seconds on the clock
+    cpu: float  # user + system CPU seconds of the process and all it started (the sandbox too)
+
+
+def cpu_of_children() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run(command: list[str], kit: Path | None = None) -> Sample:
+    """How long ``command`` (in ``kit`` if given) took; it must succeed."""
+    start, cpu = time.perf_counter(), cpu_of_children()
+    done = subprocess.run(command, cwd=kit, env=kit_env(kit) if kit else None, capture_output=True,
+                          text=True)
+    elapsed = Sample(time.perf_counter() - start, cpu_of_children() - cpu)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    return elapsed
+
+
+def grade(kit: Path, *extra: str, submission: str = SUBMISSION) -> tuple[Sample, dict[str, Any]]:
+    """How long ``python -m autograder grade`` took in ``kit``, and its JSON report."""
+    report = kit / "report.json"
+    wall = run([sys.executable, "-m", "autograder", "grade", submission, "--format", "json",
+                "--output", str(report), *extra], kit)
+    return wall, json.loads(report.read_text())
+
+
+def probe(kit: Path, dump: Path | None = None) -> dict[str, Any]:
+    """One grading measured from inside (``--probe``, in a new process in ``kit``)."""
+    output = kit / "probe.json"
+    command = [sys.executable, __file__, "--probe", str(output)]
+    if dump is not None:
+        dump.mkdir()
+        dump.chmod(0o777)  # the sandbox's user writes there
+        command += ["--dump", str(dump)]
+    wall = run(command, kit).wall
+    return {**json.loads(output.read_text()), "process": wall}
+
+
+# --- The child: one grading in this process, timed from inside --------------------------------
+
+
+def run_probe(output: Path, dump: Path | None) -> None:
+    started = time.perf_counter()
+    import jax
+    import jax.numpy  # noqa: F401
+
+    jax.devices()
+    jax_ready = time.perf_counter()
+    import grading_probe
+    from common import count_compiles
+
+    import autograder
+    from autograder.grading import grade_file
+
+    judge_ready = time.perf_counter()
+    assert Path.cwd().resolve() == autograder.KIT_ROOT, f"graded the wrong kit: {autograder.KIT_ROOT}"
+    if dump is not None:  # read by the sandbox's XLA only: this process's XLA has read its flags
+        os.environ["XLA_FLAGS"] = f"{os.environ.get('XLA_FLAGS', '')} --xla_dump_to={dump}".strip()
+    grading_probe.install()
+    with count_compiles() as compiles:
+        scores, elapsed, code = grade_file(autograder.KIT_ROOT / SUBMISSION, ("-p", "grading_probe"))
+    sandbox = len(list(dump.glob("*.before_optimizations.txt"))) if dump is not None else None
+    output.write_text(json.dumps({
+        "import_jax": jax_ready - started, "import_judge": judge_ready - jax_ready, "grade": elapsed,
+        "code": code, "score": scores.score, "max_score": scores.max_score,
+        "judge_compiles": vars(compiles), "sandbox_compiles": sandbox, **grading_probe.results(),
+    }))
+
+
+# --- Reports ---------------------------------------------------------------------------------
+
+
+def latency_table(floor: list[Sample], runs: dict[str, list[Sample]]) -> str:
+    base, base_cpu = median([s.wall for s in floor]), median([s.cpu for s in floor])
+    rows = []
+    for name, samples in {"floor: import JAX, jit one function": floor, **runs}.items():
+        wall, cpu = [s.wall for s in samples], median([s.cpu for s in samples])
+        rows.append((name, seconds(median(wall)), seconds(min(wall)), seconds(max(wall)),
+                     f"{median(wall) / base:.1f}x", seconds(cpu), f"{cpu / base_cpu:.1f}x"))
+    return markdown_table(("run", "wall: median", "min", "max", "vs floor", "CPU: median", "vs floor"),
+                          rows)
+
+
+def total(data: dict[str, Any], what: str) -> float:
+    return sum(data["spans"].get(what, []))
+
+
+def count(data: dict[str, Any], what: str) -> int:
+    return len(data["spans"].get(what, []))
+
+
+def breakdown_table(cold: dict[str, Any], warm: dict[str, Any], sandbox_compiles: list[int] | None) -> str:
+    """Where the time of one grading goes (cold and warm side by side)."""
+
+    def parts(d: dict[str, Any]) -> list[str]:
+        start, calls = total(d, "sandbox_start"), count(d, "sandbox_call")
+        trips = total(d, "sandbox_call") - start
+        reference = total(d, "reference_call")
+        stop, save = total(d, "sandbox_stop"), total(d, "book_save")
+        judge = d["grade"] - start - trips - reference - stop - save
+        compiles = d["judge_compiles"]
+        return [
+            seconds(d["process"]), seconds(d["import_jax"]), seconds(d["import_judge"]),
+            seconds(d["grade"]), seconds(start),
+            seconds(total(d, "nobody_check")),
+            f"{seconds(trips)} ({calls} calls, {trips / max(calls, 1) * 1000:.0f} ms each)",
+            f"{seconds(reference)} ({count(d, 'reference_call')} calls,"
+            f" {count(d, 'reference_computed')} computed)",
+            seconds(judge), seconds(stop), seconds(save),
+            seconds(d["process"] - d["import_jax"] - d["import_judge"] - d["grade"]),
+            f"{compiles['compiles']} / {compiles['cache_hits']} ({seconds(compiles['compile_seconds'])})",
+        ]
+
+    names = [
+        "whole process (wall, seen from outside)", "import JAX, start its CPU backend",
+        "import the judge (pytest, autograder)", "grade_file (the pytest run)",
+        "... sandbox start: spawn, import JAX, import the submission",
+        "... ... of which: check that user nobody can run Python",
+        "... sandbox round trips after the start", "... reference answers (answer book or computed)",
+        "... the judge's own work: pytest, checks, comparisons", "... sandbox stop",
+        "... answer book saved", "interpreter start and exit, the rest",
+        "judge's XLA programs: compiled / read from the persistent cache (time)",
+    ]
+    rows = [(n, c, w) for n, c, w in zip(names, parts(cold), parts(warm), strict=True)]
+    if sandbox_compiles is not None:
+        rows.append(("sandbox's XLA programs compiled (extra gradings, counted in XLA's dump)",
+                     *map(str, sandbox_compiles)))
+    return markdown_table(("", "cold", "warm"), rows)
+
+
+def section_rows(data: dict[str, Any]) -> dict[str, tuple[int, float, int]]:
+    """Per section, in the order run: tests, seconds, sandbox calls."""
+    table: dict[str, tuple[int, float, int]] = {}
+    for test in data["tests"]:
+        n, secs, calls = table.get(test["section"], (0, 0.0, 0))
+        trips = len(test["spans"].get("sandbox_call", []))
+        table[test["section"]] = (n + 1, secs + test["seconds"], calls + trips)
+    return table
+
+
+def sections_table(cold: dict[str, Any], warm: dict[str, Any]) -> str:
+    c, w = section_rows(cold), section_rows(warm)
+    rows = [(name, w[name][0], w[name][2], seconds(c[name][1]), seconds(w[name][1]),
+             seconds(w[name][1] / w[name][0])) for name in w]
+    return markdown_table(("section (in the order run)", "tests", "sandbox calls", "cold", "warm",
+                           "warm per test"), rows)
+
+
+def growth_table(points: list[tuple[str, int, Sample]], floor: Sample) -> str:
+    import numpy as np
+
+    rows = [(name, tests, seconds(t.wall), f"{t.wall / floor.wall:.1f}x", seconds(t.cpu),
+             f"{t.cpu / floor.cpu:.1f}x") for name, tests, t in points]
+    lines = [markdown_table(("graded (warm)", "tests", "wall", "vs floor", "CPU", "vs floor"), rows), ""]
+    for what in ("wall", "cpu"):
+        values = [getattr(t, what) for _, _, t in points]
+        slope, intercept = np.polyfit([tests for _, tests, _ in points], values, 1)
+        lines.append(f"Least-squares line, {what.upper() if what == 'cpu' else what}: {intercept:.2f} s"
+                     f" + {slope * 1000:.0f} ms per test (the fixed part is"
+                     f" {intercept / getattr(floor, what):.1f} floors).")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5, help="floor/cold/warm rounds (default: 5)")
+    parser.add_argument("--kit", type=Path, default=KIT, help="the checkout to copy and grade")
+    parser.add_argument("--student", default=STUDENT,
+                        help=f"a correct submission unlike the reference, in the kit (default: {STUDENT})")
+    parser.add_argument("--no-breakdown", action="store_true", help="skip where the time goes")
+    parser.add_argument("--no-compile-count", action="store_true",
+                        help="skip the two extra gradings that count the sandbox's XLA compiles")
+    parser.add_argument("--no-growth", action="store_true", help="skip time against tests")
+    parser.add_argument("--probe", type=Path, help=argparse.SUPPRESS)  # the child's output file
+    parser.add_argument("--dump", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.probe:
+        run_probe(args.probe, args.dump)
+        return
+
+    print("## Machine\n")
+    print(markdown_table(("", ""), machine_rows(args.kit)))
+    with tempfile.TemporaryDirectory(prefix="xor-bench-") as tmp:
+        folder = Path(tmp)
+        source = make_kit(args.kit, folder / "source")  # every copy from this one: the same code
+        floor: list[Sample] = []
+        cold: list[Sample] = []
+        warm: list[Sample] = []
+        student: list[Sample] = []
+        for i in range(args.repeats):
+            floor.append(run([sys.executable, "-c", FLOOR]))
+            kit = make_kit(source, folder / f"latency-{i}")
+            sample, report = grade(kit)
+            cold.append(sample)
+            warm.append(grade(kit)[0])
+            sample, other = grade(kit, submission=args.student)
+            student.append(sample)
+        print(f"\n## Grading latency, median of {args.repeats} (the reference: {report['score']:g} /"
+              f" {report['max_score']:g}, {len(report['tests'])} tests; {args.student}:"
+              f" {other['score']:g} / {other['max_score']:g})\n")
+        print(latency_table(floor, {f"grade {SUBMISSION}, cold": cold, f"grade {SUBMISSION}, warm": warm,
+                                    f"grade {Path(args.student).name}, warm": student}))
+        base = median([s.wall for s in floor])
+        verdicts = []
+        for what in ("wall", "cpu"):
+            ratio = median([getattr(s, what) for s in warm]) / median([getattr(s, what) for s in floor])
+            verdicts.append(f"{ratio:.1f}x on {'CPU' if what == 'cpu' else what}"
+                            f" ({'met' if ratio <= TARGET else 'NOT met'})")
+        print(f"\nTarget: grading the reference warm at most {TARGET:g}x the floor: {', '.join(verdicts)}."
+              " CPU adds up the judge, the sandbox and all they start: it is less sensitive to other"
+              " load on the machine than the wall clock. The last row is a correct file written"
+              " differently from the reference, graded after it: the judge has every answer, but the"
+              " sandbox compiles the student's own programs (the persistent cache only holds what"
+              " the judge compiled).")
+
+        kit = make_kit(source, folder / "probe")
+        if not args.no_breakdown:
+            cold_probe, warm_probe = probe(kit), probe(kit)
+            counts = None
+            if not args.no_compile_count:
+                counted = make_kit(source, folder / "count")
+                counts = [probe(counted, folder / f"dump-{n}")["sandbox_compiles"] for n in ("cold", "warm")]
+            print("\n## Where the time of one grading goes\n")
+            print(breakdown_table(cold_probe, warm_probe, counts))
+            if cold_probe["missing"]:
+                print(f"\n(Not timed, the kit has no {', '.join(cold_probe['missing'])}.)")
+            print("\n### Per section: pytest setup, call and teardown of its tests\n")
+            print(sections_table(cold_probe, warm_probe))
+            print("\nThe xor tests run first: their time includes the sandbox's start.")
+        if not args.no_growth:
+            if args.no_breakdown:
+                grade(kit)  # fill its caches: the sweep is warm
+            points = []
+            for name in (*SECTIONS, None):
+                sample, part = grade(kit, *(("--exercise", name) if name else ()))
+                points.append((f"--exercise {name}" if name else "everything", len(part["tests"]), sample))
+            print("\n## Grading time against the number of graded tests\n")
+            print(growth_table(points, Sample(base, median([s.cpu for s in floor]))))
+    print(f"\nLoad average (1 min) at the end: {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()

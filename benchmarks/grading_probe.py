@@ -1,0 +1,91 @@
+"""Where one grading's time goes: a measurement harness for ``grading.py --probe``.
+
+A pytest plugin (loaded with ``-p grading_probe``) that times every graded test, and timers
+wrapped around the judge's calls to the sandbox and to the reference (``install``). The
+wrapping lasts for the measuring process only; the kit's files are not changed.
+"""
+
+import functools
+import time
+from collections.abc import Generator
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import pytest
+
+# What the timers measure: (module, owner or None for a function, attribute) -> key.
+TIMED = {
+    ("autograder.backends", "SandboxSubmission", "_start"): "sandbox_start",  # spawn + imports
+    ("autograder.backends", None, "_sandbox_user"): "nobody_check",  # can user nobody run Python?
+    ("autograder.backends", "SandboxSubmission", "call"): "sandbox_call",  # the first one starts it
+    ("autograder.backends", "SandboxSubmission", "close"): "sandbox_stop",
+    ("autograder.backends", "ReferenceSubmission", "call"): "reference_call",  # book or computed
+    ("autograder.answers", "AnswerBook", "put"): "reference_computed",  # an answer not in the book
+    ("autograder.backends", "ReferenceSubmission", "close"): "book_save",
+}
+
+
+@dataclass
+class TestTime:
+    nodeid: str
+    section: str
+    seconds: float = 0.0
+    spans: dict[str, list[float]] = field(default_factory=dict)
+
+
+tests: list[TestTime] = []
+spans: dict[str, list[float]] = {}  # key -> the duration of each call
+missing: list[str] = []  # timers that could not be installed (the kit changed)
+_current: list[TestTime] = []
+
+
+def _record(what: str, seconds: float) -> None:
+    spans.setdefault(what, []).append(seconds)
+    if _current:
+        _current[0].spans.setdefault(what, []).append(seconds)
+
+
+def _timer(what: str, function: Any) -> Any:
+    @functools.wraps(function)
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            _record(what, time.perf_counter() - start)
+
+    return timed
+
+
+def install() -> None:
+    """Wrap the methods and functions of ``TIMED`` with timers."""
+    import importlib
+
+    for (module_name, owner_name, attribute), key in TIMED.items():
+        module = importlib.import_module(module_name)
+        owner = getattr(module, owner_name, None) if owner_name else module
+        if owner is None or not callable(getattr(owner, attribute, None)):
+            missing.append(f"{module_name}.{owner_name + '.' if owner_name else ''}{attribute}")
+            continue
+        setattr(owner, attribute, _timer(key, getattr(owner, attribute)))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None, Any, Any]:
+    """Time one test: setup, call and teardown (the session's sandbox stops in the last one)."""
+    from autograder.plugin import section_of
+
+    record = TestTime(item.nodeid, section_of(item))
+    _current[:] = [record]
+    start = time.perf_counter()
+    try:
+        return (yield)
+    finally:
+        record.seconds = time.perf_counter() - start
+        tests.append(record)
+        _current.clear()
+
+
+def results() -> dict[str, Any]:
+    """Everything measured, as plain data."""
+    return {"tests": [asdict(t) for t in tests], "spans": spans, "missing": missing}

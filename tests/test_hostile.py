@@ -1,0 +1,200 @@
+"""Hostile and broken submissions (tests/corpus/hostile) earn what their functions earn and
+nothing more, the grade is always written, and classmates graded beside them are untouched.
+
+The whole corpus is graded once, as one class with the reference, the stubs and the two
+mistakes that some hostile files are twins of, two at a time (autograder.batch).
+Each file's docstring starts ``hostile: EXPECTED: description``, where EXPECTED is
+
+- ``zero``: scores 0;
+- ``full``: every exercise scores what the reference scores;
+- ``lose:a,b``: exercises a and b score less than the reference, every other one the same;
+- ``only:a,b``: exercises a and b score what the reference scores, every other one 0;
+- ``like:NAME``: every exercise scores exactly what tests/corpus/mistakes/NAME.py scores.
+"""
+
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import CORPUS, ROOT, by_exercise, corpus, declared, run_grader
+
+from autograder import SECTIONS
+
+pytestmark = pytest.mark.slow
+HOSTILE = corpus("hostile")
+TWINS = sorted({declared(p)[1].split(":", 1)[1] for p in HOSTILE if declared(p)[1].startswith("like:")})
+KINDS = ("zero", "full", "lose", "only", "like")
+SPAWNED = Path("/tmp/xor-kit-hostile-spawned")  # what spawn_subprocess.py's shell would create
+FORGED = [ROOT / "results.json", ROOT / "gradebook.csv", Path("/autograder/results/results.json")]
+LIMITS = ("--call-timeout", "10", "--total-timeout", "240")
+
+
+def expectation(path: Path) -> tuple[str, list[str]]:
+    kind, _, names = declared(path)[1].partition(":")
+    return kind, [n for n in names.split(",") if n]
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory) -> dict:
+    """Grade the corpus as one class; what each student got, and what was on disk before."""
+    folder = tmp_path_factory.mktemp("hostile") / "class"
+    folder.mkdir()
+    for path in HOSTILE:
+        shutil.copy(path, folder / path.name)
+    for name in TWINS:
+        shutil.copy(CORPUS / "mistakes" / f"{name}.py", folder / f"{name}.py")
+    shutil.copy(ROOT / "solutions" / "xor_net.py", folder / "reference.py")
+    shutil.copy(ROOT / "exercises" / "xor_net.py", folder / "stubs.py")
+    SPAWNED.unlink(missing_ok=True)
+    before = {p: p.stat().st_mtime_ns if p.exists() else None for p in FORGED}
+    started = time.monotonic()
+    done = run_grader("grade", str(folder), "--jobs", "2", *LIMITS, timeout=1800)
+    out = folder.parent / "class-grades"
+    results = {p.parent.name: json.loads(p.read_text()) for p in out.glob("*/results.json")}
+    with (out / "gradebook.csv").open() as table:
+        book = {row["student"]: row for row in csv.DictReader(table)}
+    return {"done": done, "results": results, "book": book, "before": before, "out": out,
+            "seconds": time.monotonic() - started}
+
+
+def points(graded: dict, student: str) -> dict[str, float]:
+    return {s: got for s, (got, _) in by_exercise(graded["results"][student]).items()}
+
+
+def test_the_corpus_is_big_enough_and_says_what_to_expect():
+    assert len(HOSTILE) >= 18
+    for path in HOSTILE:
+        kind, names = expectation(path)
+        assert declared(path)[0] == "hostile", path.name
+        assert kind in KINDS, path.name
+        if kind in ("lose", "only"):
+            assert names and set(names) <= set(SECTIONS), path.name
+        if kind == "like":
+            assert (CORPUS / "mistakes" / f"{names[0]}.py").is_file(), path.name
+
+
+def test_the_class_is_graded_and_exits_0(graded):
+    done = graded["done"]
+    assert done.returncode == 0, done.stderr[-3000:]
+    expected = {p.stem for p in HOSTILE} | set(TWINS) | {"reference", "stubs"}
+    assert set(graded["book"]) == expected
+    print(f"graded {len(expected)} submissions in {graded['seconds']:.0f} s")
+
+
+@pytest.mark.parametrize("path", HOSTILE, ids=[p.stem for p in HOSTILE])
+def test_a_hostile_submission_earns_only_what_its_functions_earn(graded, path):
+    student = path.stem
+    row = graded["book"][student]
+    assert row["status"] == "graded", f"{student}: the grader itself did not survive: {row['status']}"
+    result = graded["results"][student]
+    assert result["max_score"] == 100 and len(result["tests"]) > 0
+    got, reference = points(graded, student), points(graded, "reference")
+    kind, names = expectation(path)
+    if kind == "zero":
+        assert result["score"] == 0, got
+    elif kind == "full":
+        assert got == reference
+    elif kind == "lose":
+        for section in SECTIONS:
+            if section in names:
+                assert got[section] < reference[section], (section, got)
+            else:
+                assert got[section] == reference[section], (section, got)
+    elif kind == "only":
+        assert got == {s: reference[s] if s in names else 0.0 for s in SECTIONS}
+    else:
+        assert got == points(graded, names[0]), f"{student} should score exactly as {names[0]}"
+
+
+def test_classmates_in_the_same_batch_are_untouched(graded, reference_result):
+    reference, stubs = graded["results"]["reference"], graded["results"]["stubs"]
+    assert reference["score"] == reference["max_score"] == 100
+    assert [(t["name"], t["status"]) for t in reference["tests"]] == [
+        (t["name"], t["status"]) for t in reference_result["tests"]]
+    assert stubs["score"] == 0
+    assert all("not implemented yet" in t["output"] for t in stubs["tests"])
+
+
+def test_nothing_was_forged_spawned_or_left_outside_the_sandbox(graded):
+    for path, mtime in graded["before"].items():
+        now = path.stat().st_mtime_ns if path.exists() else None
+        assert now == mtime, f"{path} was written during grading"
+    assert not SPAWNED.exists(), "a submission ran a shell"
+    assert not list(graded["out"].glob("*/gradebook.csv"))
+
+
+def test_timeouts_crashes_and_flooding_are_explained(graded):
+    results = graded["results"]
+
+    def outputs(student: str) -> str:
+        return "\n".join(t["output"] for t in results[student]["tests"] if t["status"] == "failed")
+
+    assert "no answer after 10 s" in outputs("endless_loop_in_batched_predict")
+    assert "no answer after 60 s while importing your module" in outputs("endless_loop_at_import")
+    assert "ended (exit status 3)" in outputs("os_exit_in_relu")
+    assert "SyntaxError" in outputs("syntax_error")
+    assert "not allow os.kill" in outputs("kill_parent_in_loss")
+    assert "not allow subprocess.Popen" in outputs("spawn_subprocess")
+    assert "not allow socket.connect" in outputs("network_socket")
+    assert "MemoryError" in outputs("huge_memory")
+    assert "RecursionError" in outputs("infinite_recursion")
+    flood, quiet = (len(json.dumps(results[s])) for s in ("print_megabytes", "reference"))
+    assert flood < quiet + 8_000, "of megabytes printed, a few kilobytes reach the report"
+
+
+def test_the_attacks_are_real_outside_the_sandbox(tmp_path):
+    """Run as plain Python, the stealer finds the reference and the forger writes its files:
+    the zeros above come from the sandbox, not from attacks that could never work."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT), TMPDIR=str(tmp_path))
+    steal = subprocess.run([sys.executable, str(CORPUS / "hostile" / "steal_reference.py")], cwd=tmp_path,
+                           env=env, capture_output=True, text=True, timeout=300)
+    assert "stolen from: solutions.xor_net" in steal.stdout, steal.stderr[-2000:]
+    env["PYTHONPATH"] = str(tmp_path)  # the forger writes into the kit's folder: not this one
+    forge = subprocess.run([sys.executable, str(CORPUS / "hostile" / "forge_results.py")], cwd=tmp_path,
+                           env=env, capture_output=True, text=True, timeout=300)
+    assert forge.returncode == 0, forge.stderr[-2000:]
+    assert json.loads((tmp_path / "results.json").read_text())["score"] == 100
+
+
+def test_the_limits_are_grade_options():
+    """--memory-mb raises the memory limit (huge_memory's update then runs), --total-timeout caps
+    the time a submission gets in all, --call-timeout the time of one call."""
+    hungry = CORPUS / "hostile" / "huge_memory.py"
+    roomy = run_grader("grade", str(hungry), "--exercise", "update", "--memory-mb", "16384",
+                       "--format", "json")
+    assert roomy.returncode == 0, roomy.stderr[-2000:]
+    update = json.loads(roomy.stdout)
+    assert update["score"] == update["max_score"] > 0, "8 GB of address space fit in 16 GB"
+    endless = CORPUS / "hostile" / "endless_loop_in_batched_predict.py"
+    started = time.monotonic()
+    short = run_grader("grade", str(endless), "--exercise", "batched_predict", "--call-timeout", "3",
+                       "--total-timeout", "8", "--format", "json")
+    assert short.returncode == 0, short.stderr[-2000:]
+    assert time.monotonic() - started < 120
+    text = "\n".join(t["output"] for t in json.loads(short.stdout)["tests"])
+    assert "no answer after 3 s" in text
+    assert "the time for this whole submission (8 s) ran out" in text
+
+
+def test_the_sandbox_applies_the_real_jit_whatever_a_submission_patches():
+    """What patch_jit_numpy_relu.py would gain if the sandbox took jax.jit from the patched module."""
+    code = (
+        "import jax, numpy as np\n"
+        "from autograder import calls, sandbox\n"
+        "namespace = {'relu': lambda x: np.maximum(x, 0.0)}\n"
+        "jax.jit = lambda f, **kwargs: f\n"
+        "call = calls.Call('relu', (np.array([-1.0, 2.0], np.float32),), transforms=('jit',))\n"
+        "print('patched:', calls.perform(call, namespace, {}, jax))\n"
+        "try:\n"
+        "    calls.perform(call, namespace, {}, sandbox.GENUINE_JAX)\n"
+        "except Exception as error:\n"
+        "    print('genuine:', type(error).__name__)\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert "patched: [0. 2.]" in done.stdout, done.stderr[-2000:]
+    assert "genuine: TracerArrayConversionError" in done.stdout, done.stderr[-2000:]
