@@ -136,7 +136,7 @@ def quiet_stderr() -> Iterator[None]:
 
 
 def summary(exercise: str, outcomes: list[Outcome], hidden: bool) -> str:
-    kind = "hidden tests" if hidden else "tests"
+    kind = "tests, hidden ones included," if hidden else "tests"
     got = sum(o.test.points for o in outcomes if o.passed)
     most = sum(o.test.points for o in outcomes)
     passed = sum(o.passed for o in outcomes)
@@ -149,15 +149,21 @@ def summary(exercise: str, outcomes: list[Outcome], hidden: bool) -> str:
 
 
 def check(exercise: str, namespace: MutableMapping[str, Any] | None = None,
-          hidden: bool = False) -> None:
+          hidden: bool = False) -> float | None:
     """Run the graded tests of ``exercise`` on the functions in ``namespace`` (by default the
-    caller's globals: the notebook). Prints one line per test; raises AssertionError with
-    what to fix if any test fails. ``hidden=True`` runs the hidden tests instead."""
+    caller's globals: the notebook). Prints one line per test. ``hidden=True`` (in the
+    hidden part of a test cell, which nbgrader puts back when it grades) runs every test,
+    public and hidden, so that this last call's value is the whole cell's score.
+
+    Scored as ``grade`` scores it: all tests pass, it returns None (nbgrader: full
+    credit); none pass, it raises AssertionError with what to fix (no credit); some pass,
+    it prints what to fix and returns the points earned, which nbgrader takes as partial
+    credit when it is the cell's value."""
     if namespace is None:
         frame = inspect.currentframe()
         assert frame is not None and frame.f_back is not None
         namespace = frame.f_back.f_globals
-    tests = graded_tests(exercise, hidden)
+    tests = graded_tests(exercise, None if hidden else False)
     if not tests:
         print(f"{exercise}: no {'hidden ' if hidden else ''}tests")
         return
@@ -177,7 +183,11 @@ def check(exercise: str, namespace: MutableMapping[str, Any] | None = None,
             jax.clear_caches()
     print(summary(exercise, outcomes, hidden))
     messages = list(dict.fromkeys(o.message for o in outcomes if not o.passed))
-    if messages:
-        failed = sum(not o.passed for o in outcomes)
-        raise AssertionError(f"{exercise}: {failed} of {len(outcomes)} tests failed.\n\n"
-                             + "\n\n".join(messages))
+    if not messages:
+        return None
+    failed = sum(not o.passed for o in outcomes)
+    advice = f"{exercise}: {failed} of {len(outcomes)} tests failed.\n\n" + "\n\n".join(messages)
+    if failed == len(outcomes):
+        raise AssertionError(advice)
+    print(advice)
+    return float(sum(o.test.points for o in outcomes if o.passed))

@@ -183,7 +183,7 @@ def check_cell_source(exercise: str) -> str:
     return (f"from autograder.notebook import check\n\n"
             f'check("{exercise}")\n'
             f"### BEGIN HIDDEN TESTS\n"
-            f'check("{exercise}", hidden=True)\n'
+            f'check("{exercise}", hidden=True)  # all the tests: the cell\'s score\n'
             f"### END HIDDEN TESTS")
 
 
