@@ -26,7 +26,7 @@ HINTS = {
     "RecursionError": "your function calls itself without end.",
     "ZeroDivisionError": "you divided by zero.",
 }
-SHAPE_WORDS = ("dot_general", "matmul", "Incompatible shapes", "shapes", "broadcast", "size")
+SHAPE_WORDS = ("dot_general", "matmul", "Incompatible shapes", "shapes", "broadcast")
 SHAPE_HINT = ("the shapes do not fit together. Check the docstring's shapes: w1 is "
               "(n_hidden, input_dims), so `w1 @ x` takes x of shape (input_dims,).")
 
