@@ -81,20 +81,19 @@ def pick_file(folder: Path) -> Path | str:
 
 def find_entries(folder: Path, skip: tuple[Path, ...] = ()) -> list[Entry]:
     """The students in ``folder``, by name; hidden entries and ``skip`` are left out."""
-    entries: list[Entry] = []
+    found: list[tuple[str, Entry]] = []
     for path in sorted(folder.iterdir()):
         if path.name.startswith(".") or path.name == "__pycache__" or path.resolve() in skip:
             continue
         if path.is_dir():
-            found = pick_file(path)
-            entries.append(Entry(path.name, found, "") if isinstance(found, Path)
-                           else Entry(path.name, None, found))
+            picked = pick_file(path)
+            found.append((path.name, Entry(path.name, picked) if isinstance(picked, Path)
+                           else Entry(path.name, None, picked)))
         elif path.is_file() and path.suffix in SUFFIXES:
-            entries.append(Entry(path.stem, path))
-    names = [e.student for e in entries]
-    # alice.py beside alice.ipynb: both are kept, under their whole names
-    return [Entry(e.source.name if names.count(e.student) > 1 and e.source else e.student,
-                  e.source, e.problem) for e in entries]
+            found.append((path.name, Entry(path.stem, path)))
+    names = [entry.student for _, entry in found]
+    # alice.py beside alice.ipynb or a folder alice/: each is kept, under its whole name
+    return [Entry(whole, e.source, e.problem) if names.count(e.student) > 1 else e for whole, e in found]
 
 
 def error_result(reason: str, max_score: float, seconds: float) -> dict:

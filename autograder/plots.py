@@ -1,4 +1,4 @@
-"""``python -m autograder plot [PATH] [--out DIR]``: a submission's loss curve and decision boundary.
+"""``python -m autograder plot [PATH] [--out DIR] [--seed SEED]``: loss curve and decision boundary.
 
 Three parts with one job each:
 
@@ -29,7 +29,8 @@ SEED = 0  # the plots show training from PRNGKey(0), as the xor tests' truth tab
 LOW, HIGH, STEPS = -0.5, 1.5, 101  # the grid: STEPS x STEPS points over [LOW, HIGH]^2
 # Grid points per batched_predict call: as many as the XOR inputs. The grid goes through
 # jax.jit(jax.vmap(batched_predict)) in blocks of this size, so a batched_predict written as a
-# Python loop is traced for 4 rows, not unrolled for ten thousand (which takes minutes).
+# Python loop is traced for 4 rows, not unrolled for every point: unrolled, 1,681 points took
+# 49 s to compile here and 3,721 ran past the 60 s call limit; in blocks, 10,201 take under 1 s.
 BLOCK = 4
 LOSS_CURVE, BOUNDARY = "loss_curve.png", "decision_boundary.png"
 OWN = ()  # no reference stand-ins: the plots show the student's own network

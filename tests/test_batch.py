@@ -179,3 +179,18 @@ def test_an_interrupted_run_is_finished_by_the_next_without_regrading(tmp_path, 
     book = gradebook(out / "gradebook.csv")
     assert {s: (row["status"], row["total"]) for s, row in book.items()} == {
         "s1": ("graded", "100"), "s2": ("graded", "0"), "s3": ("graded", "100"), "s4": ("graded", "0")}
+
+
+def test_students_are_named_after_their_entries_and_same_names_kept_apart(tmp_path):
+    from autograder.batch import find_entries
+
+    for name in ("alice.py", "alice.ipynb", "bob.py", ".hidden.py", "notes.txt"):
+        (tmp_path / name).write_text("")
+    (tmp_path / "alice").mkdir()
+    (tmp_path / "alice" / "xor_net.py").write_text("")
+    (tmp_path / "grades").mkdir()
+    (tmp_path / "grades" / "xor_net.py").write_text("")
+    entries = find_entries(tmp_path, skip=((tmp_path / "grades").resolve(),))
+    assert [(e.student, e.source.relative_to(tmp_path).as_posix()) for e in entries] == [
+        ("alice", "alice/xor_net.py"), ("alice.ipynb", "alice.ipynb"), ("alice.py", "alice.py"),
+        ("bob", "bob.py")]

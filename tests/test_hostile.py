@@ -155,9 +155,12 @@ def test_the_attacks_are_real_outside_the_sandbox(tmp_path):
     steal = subprocess.run([sys.executable, str(CORPUS / "hostile" / "steal_reference.py")], cwd=tmp_path,
                            env=env, capture_output=True, text=True, timeout=300)
     assert "stolen from: solutions.xor_net" in steal.stdout, steal.stderr[-2000:]
-    env["PYTHONPATH"] = str(tmp_path)  # the forger writes into the kit's folder: not this one
-    forge = subprocess.run([sys.executable, str(CORPUS / "hostile" / "forge_results.py")], cwd=tmp_path,
-                           env=env, capture_output=True, text=True, timeout=300)
+    if Path("/autograder").exists():
+        pytest.skip("unsandboxed, the forger would write into this machine's /autograder/results")
+    env["PYTHONPATH"] = str(tmp_path)  # the forger writes beside itself and into the kit: not here
+    forger = shutil.copy(CORPUS / "hostile" / "forge_results.py", tmp_path)
+    forge = subprocess.run([sys.executable, forger], cwd=tmp_path, env=env, capture_output=True, text=True,
+                           timeout=300)
     assert forge.returncode == 0, forge.stderr[-2000:]
     assert json.loads((tmp_path / "results.json").read_text())["score"] == 100
 
