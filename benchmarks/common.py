@@ -10,7 +10,7 @@ import subprocess
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 
@@ -64,7 +64,7 @@ def machine_rows(kit: Path, backend: bool = True) -> list[tuple[str, str]]:
 def markdown_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     """A GitHub markdown table; numbers right-aligned."""
     cells = [[str(c) for c in row] for row in rows]
-    numeric = [all(_is_number(row[i]) for row in cells) and cells for i in range(len(header))]
+    numeric = [bool(cells) and all(_is_number(row[i]) for row in cells) for i in range(len(header))]
     rule = ["---:" if numeric[i] else "---" for i in range(len(header))]
     lines = [header, rule, *cells]
     return "\n".join("| " + " | ".join(line) + " |" for line in lines)
@@ -97,12 +97,15 @@ def seconds(value: float) -> str:
 
 _counts: Counter[str] = Counter()
 _seconds: defaultdict[str, float] = defaultdict(float)
+_programs: list[str] = []  # the name of every program handed to XLA, in order
 _registered = False
 
 
-def _on_duration(event: str, duration: float, **_: object) -> None:
+def _on_duration(event: str, duration: float, fun_name: str = "", **_: object) -> None:
     _counts[event] += 1
     _seconds[event] += duration
+    if event == COMPILE_EVENT:
+        _programs.append(fun_name)
 
 
 def _on_event(event: str, **_: object) -> None:
@@ -117,6 +120,7 @@ class Compiles:
     trace_seconds: float = 0.0
     lower_seconds: float = 0.0
     compile_seconds: float = 0.0  # time in XLA compile-or-read-from-cache
+    programs: list[str] = field(default_factory=list)  # names of the programs handed to XLA
 
 
 @contextmanager
@@ -134,7 +138,7 @@ def count_compiles() -> Iterator[Compiles]:
         jax.monitoring.register_event_duration_secs_listener(_on_duration)
         jax.monitoring.register_event_listener(_on_event)
         _registered = True
-    counts, durations = Counter(_counts), dict(_seconds)
+    counts, durations, programs = Counter(_counts), dict(_seconds), len(_programs)
     result = Compiles()
     try:
         yield result
@@ -146,3 +150,4 @@ def count_compiles() -> Iterator[Compiles]:
         result.trace_seconds = spent.get(TRACE_EVENT, 0.0)
         result.lower_seconds = spent.get(LOWER_EVENT, 0.0)
         result.compile_seconds = spent.get(COMPILE_EVENT, 0.0)
+        result.programs = _programs[programs:]

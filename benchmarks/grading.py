@@ -13,11 +13,12 @@ XOR_KIT_ANSWERS and XOR_KIT_XLA_CACHE pointing at the copy's own empty ``.cache`
 Printed as markdown tables, all measured in this run: the machine; the floor, cold and warm
 (median of --repeats, interleaved so that other load hits them alike) and their ratios; where
 one grading's time goes (one cold and one warm grading in a process that times the judge's
-imports, the sandbox, the calls and every test: see grading_probe.py); the XLA compiles of the
-judge (jax.monitoring) and of the sandbox (XLA's dump of every program it compiles, in extra
-gradings); and grading time against the number of tests (``--exercise`` for each section).
+imports, the sandbox, the calls and every test: see grading_probe.py); the XLA programs of the
+judge (jax.monitoring) and of the sandbox (XLA's dump of every program it compiles, in two
+extra gradings), counted and named; and grading time against the number of tests
+(``--exercise`` for each section, and everything).
 
-    .venv/bin/python benchmarks/grading.py                  # a few minutes on 2 cores
+    .venv/bin/python benchmarks/grading.py                  # 8 minutes on 2 quiet cores
     .venv/bin/python benchmarks/grading.py --repeats 3 --no-compile-count --no-growth
     .venv/bin/python benchmarks/grading.py --kit /path/to/another/checkout   # before/after
 """
@@ -25,23 +26,26 @@ gradings); and grading time against the number of tests (``--exercise`` for each
 import argparse
 import json
 import os
+import re
 import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from common import machine_rows, markdown_table, median, seconds
+
+from autograder import SECTIONS  # the package's __init__ only: no JAX in this process
 
 KIT = Path(__file__).resolve().parent.parent
 SUBMISSION = "solutions/xor_net.py"
 STUDENT = "tests/corpus/correct/where_relu_dot_predict.py"
 FLOOR = "import jax, jax.numpy as jnp; jax.jit(lambda x: x * 2)(jnp.ones(3)).block_until_ready()"
 TARGET = 4.0  # grading the reference should take at most this many floors
-SECTIONS = ("xor", "relu", "init_params", "predict", "batched_predict", "loss", "update", "train")
 NOT_COPIED = (".git", ".venv", ".tox", ".cache", "__pycache__", "*.egg-info", ".pytest_cache", ".ruff_cache",
               "build", "dist", "out")  # what git ignores: environments, caches, build output
 
@@ -125,24 +129,30 @@ def run_probe(output: Path, dump: Path | None) -> None:
     grading_probe.install()
     with count_compiles() as compiles:
         scores, elapsed, code = grade_file(autograder.KIT_ROOT / SUBMISSION, ("-p", "grading_probe"))
-    sandbox = len(list(dump.glob("*.before_optimizations.txt"))) if dump is not None else None
+    # One file per program the sandbox's XLA compiled: module_0012.jit_relu.before_optimizations.txt
+    compiled = [f.name.split(".")[1] for f in dump.glob("*.before_optimizations.txt")] if dump else []
     output.write_text(json.dumps({
         "import_jax": jax_ready - started, "import_judge": judge_ready - jax_ready, "grade": elapsed,
         "code": code, "score": scores.score, "max_score": scores.max_score,
-        "judge_compiles": vars(compiles), "sandbox_compiles": sandbox, **grading_probe.results(),
+        "judge_compiles": vars(compiles), "sandbox_compiled": compiled, **grading_probe.results(),
     }))
 
 
 # --- Reports ---------------------------------------------------------------------------------
 
 
+def typical(samples: list[Sample]) -> Sample:
+    """The median wall and the median CPU."""
+    return Sample(median([s.wall for s in samples]), median([s.cpu for s in samples]))
+
+
 def latency_table(floor: list[Sample], runs: dict[str, list[Sample]]) -> str:
-    base, base_cpu = median([s.wall for s in floor]), median([s.cpu for s in floor])
+    base = typical(floor)
     rows = []
     for name, samples in {"floor: import JAX, jit one function": floor, **runs}.items():
-        wall, cpu = [s.wall for s in samples], median([s.cpu for s in samples])
+        wall, cpu = [s.wall for s in samples], typical(samples).cpu
         rows.append((name, seconds(median(wall)), seconds(min(wall)), seconds(max(wall)),
-                     f"{median(wall) / base:.1f}x", seconds(cpu), f"{cpu / base_cpu:.1f}x"))
+                     f"{median(wall) / base.wall:.1f}x", seconds(cpu), f"{cpu / base.cpu:.1f}x"))
     return markdown_table(("run", "wall: median", "min", "max", "vs floor", "CPU: median", "vs floor"),
                           rows)
 
@@ -155,7 +165,7 @@ def count(data: dict[str, Any], what: str) -> int:
     return len(data["spans"].get(what, []))
 
 
-def breakdown_table(cold: dict[str, Any], warm: dict[str, Any], sandbox_compiles: list[int] | None) -> str:
+def breakdown_table(cold: dict[str, Any], warm: dict[str, Any], sandbox: list[list[str]] | None) -> str:
     """Where the time of one grading goes (cold and warm side by side)."""
 
     def parts(d: dict[str, Any]) -> list[str]:
@@ -188,9 +198,9 @@ def breakdown_table(cold: dict[str, Any], warm: dict[str, Any], sandbox_compiles
         "judge's XLA programs: compiled / read from the persistent cache (time)",
     ]
     rows = [(n, c, w) for n, c, w in zip(names, parts(cold), parts(warm), strict=True)]
-    if sandbox_compiles is not None:
+    if sandbox is not None:
         rows.append(("sandbox's XLA programs compiled (extra gradings, counted in XLA's dump)",
-                     *map(str, sandbox_compiles)))
+                     *(str(len(names)) for names in sandbox)))
     return markdown_table(("", "cold", "warm"), rows)
 
 
@@ -227,6 +237,74 @@ def growth_table(points: list[tuple[str, int, Sample]], floor: Sample) -> str:
     return "\n".join(lines)
 
 
+def latency(source: Path, folder: Path, repeats: int, student: str) -> None:
+    """Floor, cold, warm and a student's file, interleaved ``repeats`` times."""
+    floor: list[Sample] = []
+    cold: list[Sample] = []
+    warm: list[Sample] = []
+    other: list[Sample] = []
+    for i in range(repeats):
+        floor.append(run([sys.executable, "-c", FLOOR]))
+        kit = make_kit(source, folder / f"latency-{i}")
+        sample, report = grade(kit)
+        cold.append(sample)
+        warm.append(grade(kit)[0])
+        sample, student_report = grade(kit, submission=student)
+        other.append(sample)
+    print(f"\n### Grading latency, median of {repeats} (the reference: {report['score']:g} /"
+          f" {report['max_score']:g}, {len(report['tests'])} tests; {student}:"
+          f" {student_report['score']:g} / {student_report['max_score']:g})\n")
+    print(latency_table(floor, {f"grade {SUBMISSION}, cold": cold, f"grade {SUBMISSION}, warm": warm,
+                                f"grade {Path(student).name}, warm": other}))
+    verdicts = []
+    for what in ("wall", "cpu"):
+        ratio = getattr(typical(warm), what) / getattr(typical(floor), what)
+        verdicts.append(f"{ratio:.1f}x on {'CPU' if what == 'cpu' else what}"
+                        f" ({'met' if ratio <= TARGET else 'NOT met'})")
+    print(f"\nTarget: grading the reference warm at most {TARGET:g}x the floor: {', '.join(verdicts)}."
+          " CPU adds up the judge, the sandbox and all they start: it is less sensitive to other"
+          " load on the machine than the wall clock. The last row is a correct file written"
+          " differently from the reference, graded after it: the judge has every answer, but the"
+          " sandbox compiles the student's own programs (the persistent cache only holds what"
+          " the judge compiled).")
+
+
+def breakdown(source: Path, folder: Path, kit: Path, count_compiles: bool) -> None:
+    """One cold and one warm grading of ``kit``, measured from inside; then the compile counts."""
+    cold, warm = probe(kit), probe(kit)
+    compiled = None
+    if count_compiles:
+        counted = make_kit(source, folder / "count")
+        compiled = [probe(counted, folder / f"dump-{n}")["sandbox_compiled"] for n in ("cold", "warm")]
+    print("\n### Where the time of one grading goes\n")
+    print(breakdown_table(cold, warm, compiled))
+    # jax.monitoring says jit(relu) where XLA's dump says jit_relu
+    judge = [re.sub(r"^(\w+)\((.*)\)$", r"\1_\2", name) for name in cold["judge_compiles"]["programs"]]
+    programs = [("the judge hands to XLA, cold", judge)]
+    if compiled:
+        programs += [("the sandbox compiles, cold", compiled[0]), ("the sandbox compiles, warm", compiled[1])]
+    print("\nThe programs, by name (`jit_stage` is `jnp.asarray` of a NumPy array: one per shape):\n")
+    print(markdown_table(("programs", "count", "most common"), [
+        (what, len(names), ", ".join(f"{name} x{n}" for name, n in Counter(names).most_common(6)))
+        for what, names in programs]))
+    if cold["missing"]:
+        print(f"\n(Not timed, the kit has no {', '.join(cold['missing'])}.)")
+    print("\n#### Per section: pytest setup, call and teardown of its tests\n")
+    print(sections_table(cold, warm))
+    print("\nThe xor tests run first: their time includes the sandbox's start.")
+
+
+def growth(kit: Path) -> None:
+    """Warm gradings of each section and of everything, each after a floor."""
+    points, floors = [], []
+    for name in (*SECTIONS, None):
+        floors.append(run([sys.executable, "-c", FLOOR]))
+        sample, report = grade(kit, *(("--exercise", name) if name else ()))
+        points.append((f"--exercise {name}" if name else "everything", len(report["tests"]), sample))
+    print("\n### Grading time against the number of graded tests\n")
+    print(growth_table(points, typical(floors)))
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5, help="floor/cold/warm rounds (default: 5)")
@@ -244,64 +322,19 @@ def main(argv: list[str] | None = None) -> None:
         run_probe(args.probe, args.dump)
         return
 
-    print("## Machine\n")
+    print("### Machine\n")
     print(markdown_table(("", ""), machine_rows(args.kit)))
     with tempfile.TemporaryDirectory(prefix="xor-bench-") as tmp:
         folder = Path(tmp)
         source = make_kit(args.kit, folder / "source")  # every copy from this one: the same code
-        floor: list[Sample] = []
-        cold: list[Sample] = []
-        warm: list[Sample] = []
-        student: list[Sample] = []
-        for i in range(args.repeats):
-            floor.append(run([sys.executable, "-c", FLOOR]))
-            kit = make_kit(source, folder / f"latency-{i}")
-            sample, report = grade(kit)
-            cold.append(sample)
-            warm.append(grade(kit)[0])
-            sample, other = grade(kit, submission=args.student)
-            student.append(sample)
-        print(f"\n## Grading latency, median of {args.repeats} (the reference: {report['score']:g} /"
-              f" {report['max_score']:g}, {len(report['tests'])} tests; {args.student}:"
-              f" {other['score']:g} / {other['max_score']:g})\n")
-        print(latency_table(floor, {f"grade {SUBMISSION}, cold": cold, f"grade {SUBMISSION}, warm": warm,
-                                    f"grade {Path(args.student).name}, warm": student}))
-        base = median([s.wall for s in floor])
-        verdicts = []
-        for what in ("wall", "cpu"):
-            ratio = median([getattr(s, what) for s in warm]) / median([getattr(s, what) for s in floor])
-            verdicts.append(f"{ratio:.1f}x on {'CPU' if what == 'cpu' else what}"
-                            f" ({'met' if ratio <= TARGET else 'NOT met'})")
-        print(f"\nTarget: grading the reference warm at most {TARGET:g}x the floor: {', '.join(verdicts)}."
-              " CPU adds up the judge, the sandbox and all they start: it is less sensitive to other"
-              " load on the machine than the wall clock. The last row is a correct file written"
-              " differently from the reference, graded after it: the judge has every answer, but the"
-              " sandbox compiles the student's own programs (the persistent cache only holds what"
-              " the judge compiled).")
-
+        latency(source, folder, args.repeats, args.student)
         kit = make_kit(source, folder / "probe")
         if not args.no_breakdown:
-            cold_probe, warm_probe = probe(kit), probe(kit)
-            counts = None
-            if not args.no_compile_count:
-                counted = make_kit(source, folder / "count")
-                counts = [probe(counted, folder / f"dump-{n}")["sandbox_compiles"] for n in ("cold", "warm")]
-            print("\n## Where the time of one grading goes\n")
-            print(breakdown_table(cold_probe, warm_probe, counts))
-            if cold_probe["missing"]:
-                print(f"\n(Not timed, the kit has no {', '.join(cold_probe['missing'])}.)")
-            print("\n### Per section: pytest setup, call and teardown of its tests\n")
-            print(sections_table(cold_probe, warm_probe))
-            print("\nThe xor tests run first: their time includes the sandbox's start.")
+            breakdown(source, folder, kit, not args.no_compile_count)
         if not args.no_growth:
             if args.no_breakdown:
                 grade(kit)  # fill its caches: the sweep is warm
-            points = []
-            for name in (*SECTIONS, None):
-                sample, part = grade(kit, *(("--exercise", name) if name else ()))
-                points.append((f"--exercise {name}" if name else "everything", len(part["tests"]), sample))
-            print("\n## Grading time against the number of graded tests\n")
-            print(growth_table(points, Sample(base, median([s.cpu for s in floor]))))
+            growth(kit)
     print(f"\nLoad average (1 min) at the end: {os.getloadavg()[0]:.2f}")
 
 

@@ -26,17 +26,17 @@ TIMED = {
 
 
 @dataclass
-class TestTime:
+class TestTiming:
     nodeid: str
     section: str
     seconds: float = 0.0
     spans: dict[str, list[float]] = field(default_factory=dict)
 
 
-tests: list[TestTime] = []
+tests: list[TestTiming] = []
 spans: dict[str, list[float]] = {}  # key -> the duration of each call
 missing: list[str] = []  # timers that could not be installed (the kit changed)
-_current: list[TestTime] = []
+_current: list[TestTiming] = []
 
 
 def _record(what: str, seconds: float) -> None:
@@ -75,7 +75,7 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
     """Time one test: setup, call and teardown (the session's sandbox stops in the last one)."""
     from autograder.plugin import section_of
 
-    record = TestTime(item.nodeid, section_of(item))
+    record = TestTiming(item.nodeid, section_of(item))
     _current[:] = [record]
     start = time.perf_counter()
     try:
