@@ -66,36 +66,32 @@ def test_losses_have_one_entry_per_epoch(submission, reference):
                      hint="record one mean loss per epoch, as an array (jnp.array(losses)).")
 
 
+def assert_trains_like_the_reference(submission, reference, params, X, Y, epochs: int,
+                                     step_size: float, data: str = "") -> None:
+    """The student's trained params equal the reference's, with a diagnosis if not."""
+    called = f"train(params, X, Y, epochs={epochs}, step_size={step_size}){data}"
+    got = unpack(submission.run("train", params, X, Y, epochs=epochs, step_size=step_size), called)
+    expected = reference.run("train", params, X, Y, epochs=epochs, step_size=step_size)
+    assert_close(got[0], expected[0], called + "[0] (params)",
+                 hint=train_hint(reference, params, X, Y, epochs, step_size, got[0]), **TRAIN_TOL)
+
+
 @pytest.mark.points(2)
 def test_matches_the_reference_for_a_few_epochs(submission, reference):
-    params, X, Y = setup(reference, seed=20)
-    called = "train(params, X, Y, epochs=7, step_size=0.1)"
-    got = unpack(submission.run("train", params, X, Y, epochs=7, step_size=0.1), called)
-    expected = reference.run("train", params, X, Y, epochs=7, step_size=0.1)
-    assert_close(got[0], expected[0], called + "[0] (params)",
-                 hint=train_hint(reference, params, X, Y, 7, 0.1, got[0]), **TRAIN_TOL)
+    assert_trains_like_the_reference(submission, reference, *setup(reference, seed=20), 7, 0.1)
 
 
 @pytest.mark.points(2)
 def test_honours_epochs_and_step_size(submission, reference):
-    params, X, Y = setup(reference, seed=21)
-    called = "train(params, X, Y, epochs=4, step_size=0.3)"
-    got = unpack(submission.run("train", params, X, Y, epochs=4, step_size=0.3), called)
-    expected = reference.run("train", params, X, Y, epochs=4, step_size=0.3)
-    assert_close(got[0], expected[0], called + "[0] (params)",
-                 hint=train_hint(reference, params, X, Y, 4, 0.3, got[0]), **TRAIN_TOL)
+    assert_trains_like_the_reference(submission, reference, *setup(reference, seed=21), 4, 0.3)
 
 
 @pytest.mark.points(2)
 def test_updates_rows_one_at_a_time_in_order(submission, reference):
     X = random_array(210, (5, 3), 0.0, 1.0)
     Y = random_array(211, (5,), 0.0, 1.0)
-    params = random_params((3, 6, 1), seed=22)
-    called = "train(params, X, Y, epochs=4, step_size=0.1) on 5 random rows of 3 inputs"
-    got = unpack(submission.run("train", params, X, Y, epochs=4, step_size=0.1), called)
-    expected = reference.run("train", params, X, Y, epochs=4, step_size=0.1)
-    assert_close(got[0], expected[0], called + "[0] (params)",
-                 hint=train_hint(reference, params, X, Y, 4, 0.1, got[0]), **TRAIN_TOL)
+    assert_trains_like_the_reference(submission, reference, random_params((3, 6, 1), seed=22),
+                                     X, Y, 4, 0.1, " on 5 random rows of 3 inputs")
 
 
 @pytest.mark.points(2)
