@@ -1,4 +1,4 @@
-"""The kit's command line: ``python -m autograder COMMAND``.
+"""The kit's command table: ``python -m autograder COMMAND`` (run through ``__main__``).
 
 Each command lives in its own module, which defines ``configure(parser)`` and
 ``run(args) -> int``; this file only lists them.
@@ -6,15 +6,14 @@ Each command lives in its own module, which defines ``configure(parser)`` and
 
 import argparse
 import importlib
-import sys
 
 COMMANDS = {
-    "grade": ("autograder.cli_grade", "grade a submission, a notebook or a folder of them"),
-    "stubs": ("autograder.cli_stubs", "regenerate exercises/ from solutions/"),
-    "notebook": ("autograder.notebooks", "regenerate the source notebook from solutions/"),
-    "gradescope": ("autograder.gradescope", "build the Gradescope autograder zip"),
-    "release": ("autograder.release", "write what students get into a folder"),
-    "plot": ("autograder.plots", "plot the loss curve and decision boundary of a submission"),
+    "grade": ("autograder.coursework.grade_command", "grade a submission, a notebook or a folder of them"),
+    "stubs": ("autograder.authoring.stubs_command", "regenerate exercises/ from solutions/"),
+    "notebook": ("autograder.authoring.source_notebook", "regenerate the source notebook from solutions/"),
+    "gradescope": ("autograder.coursework.gradescope", "build the Gradescope autograder zip"),
+    "release": ("autograder.coursework.release", "write what students get into a folder"),
+    "plot": ("autograder.judge.plots", "plot the loss curve and decision boundary of a submission"),
 }
 
 
@@ -39,6 +38,3 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     return args.run(args)
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -120,7 +120,7 @@ def run_probe(output: Path, dump: Path | None) -> None:
     from common import count_compiles
 
     import autograder
-    from autograder.grading import grade_file
+    from autograder.judge.grading import grade_file
 
     judge_ready = time.perf_counter()
     assert Path.cwd().resolve() == autograder.KIT_ROOT, f"graded the wrong kit: {autograder.KIT_ROOT}"

@@ -15,13 +15,13 @@ import pytest
 
 # What the timers measure: (module, owner or None for a function, attribute) -> key.
 TIMED = {
-    ("autograder.backends", "SandboxSubmission", "_start"): "sandbox_start",  # spawn + imports
-    ("autograder.backends", None, "_sandbox_user"): "nobody_check",  # can user nobody run Python?
-    ("autograder.backends", "SandboxSubmission", "call"): "sandbox_call",  # the first one starts it
-    ("autograder.backends", "SandboxSubmission", "close"): "sandbox_stop",
-    ("autograder.backends", "ReferenceSubmission", "call"): "reference_call",  # book or computed
-    ("autograder.answers", "AnswerBook", "put"): "reference_computed",  # an answer not in the book
-    ("autograder.backends", "ReferenceSubmission", "close"): "book_save",
+    ("autograder.sandbox.door", "SandboxSubmission", "_start"): "sandbox_start",  # spawn + imports
+    ("autograder.sandbox.door", None, "_sandbox_user"): "nobody_check",  # can user nobody run Python?
+    ("autograder.sandbox.door", "SandboxSubmission", "call"): "sandbox_call",  # the first one starts it
+    ("autograder.sandbox.door", "SandboxSubmission", "close"): "sandbox_stop",
+    ("autograder.sandbox.door", "ReferenceSubmission", "call"): "reference_call",  # book or computed
+    ("autograder.judge.answers", "AnswerBook", "put"): "reference_computed",  # an answer not in the book
+    ("autograder.sandbox.door", "ReferenceSubmission", "close"): "book_save",
 }
 
 
@@ -73,7 +73,7 @@ def install() -> None:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None, Any, Any]:
     """Time one test: setup, call and teardown (the session's sandbox stops in the last one)."""
-    from autograder.plugin import section_of
+    from autograder.judge.plugin import section_of
 
     record = TestTiming(item.nodeid, section_of(item))
     _current[:] = [record]

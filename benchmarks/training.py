@@ -32,7 +32,7 @@ import jax.numpy as jnp
 import numpy as np
 from common import Compiles, count_compiles, machine_rows, markdown_table, median, seconds, times
 
-from autograder.reference import load  # imports solutions/xor_net.py by path (importlib)
+from autograder.judge.reference import load  # imports solutions/xor_net.py by path (importlib)
 
 Params = dict[str, jax.Array]
 TUTORIAL_STEP, TUTORIAL_EPOCHS, TUTORIAL_SCALE = 0.01, 500, 0.01

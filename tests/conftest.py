@@ -14,8 +14,8 @@ INTERNAL_ERROR = "The grader itself failed"
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """The graded suites' markers, for tests that import a suite (autograder.notebook does)."""
-    from autograder.plugin import MARKERS
+    """The graded suites' markers, for tests that import a suite (autograder.judge.notebook_checks does)."""
+    from autograder.judge.plugin import MARKERS
 
     for name, description in MARKERS.items():
         config.addinivalue_line("markers", f"{name}: {description}")

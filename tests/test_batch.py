@@ -182,7 +182,7 @@ def test_an_interrupted_run_is_finished_by_the_next_without_regrading(tmp_path, 
 
 
 def test_students_are_named_after_their_entries_and_same_names_kept_apart(tmp_path):
-    from autograder.batch import find_entries
+    from autograder.coursework.class_folder import find_entries
 
     for name in ("alice.py", "alice.ipynb", "bob.py", ".hidden.py", "notes.txt"):
         (tmp_path / name).write_text("")

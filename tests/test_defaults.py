@@ -4,7 +4,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from autograder import reference
+from autograder.judge import reference
 
 
 def test_reference_reproduces_xor_for_1000_keys():

@@ -31,7 +31,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from autograder.__main__ import COMMANDS
+from autograder.cli import COMMANDS
 
 pytestmark = pytest.mark.slow
 

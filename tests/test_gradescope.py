@@ -140,7 +140,7 @@ def test_the_zip_has_both_scripts_at_its_root_and_the_whole_kit(autograder_zip):
     for script in ("setup.sh", "run_autograder"):
         assert stat.S_IMODE(infos[script].external_attr >> 16) == 0o755, script
     for name in ("solutions/xor_net.py", "autograder/suites/test_hidden.py",
-                 "autograder/sandbox.py", "pyproject.toml", "exercises/xor_net.py"):
+                 "autograder/sandbox/child.py", "pyproject.toml", "exercises/xor_net.py"):
         assert name in infos, name
     assert not any("__pycache__" in n or n.startswith((".cache", "tests/")) for n in infos)
 
@@ -211,12 +211,12 @@ def test_submissions_user_cannot_read_the_reference_but_can_run_the_sandbox(grad
         assert "PermissionError" in done.stderr, secret
     done = as_nobody(f"import os; os.listdir({str(source / '.cache' / 'reference')!r})")
     assert "PermissionError" in done.stderr
-    done = as_nobody("import autograder.sandbox, autograder.backends; print('ok')")
+    done = as_nobody("import autograder.sandbox.child, autograder.sandbox.door; print('ok')")
     assert done.stdout.strip() == "ok", done.stderr[-2000:]
 
 
 def test_the_file_to_grade_is_found_in_a_whole_repository_too(tmp_path):
-    from autograder.gradescope import find_submission
+    from autograder.coursework.gradescope import find_submission
 
     (tmp_path / "exercises").mkdir()
     (tmp_path / "autograder").mkdir()

@@ -2,7 +2,7 @@
 nothing more, the grade is always written, and classmates graded beside them are untouched.
 
 The whole corpus is graded once, as one class with the reference, the stubs and the two
-mistakes that some hostile files are twins of, two at a time (autograder.batch).
+mistakes that some hostile files are twins of, two at a time (autograder.coursework.class_folder).
 Each file's docstring starts ``hostile: EXPECTED: description``, where EXPECTED is
 
 - ``zero``: scores 0;
@@ -189,7 +189,7 @@ def test_the_sandbox_applies_the_real_jit_whatever_a_submission_patches():
     """What patch_jit_numpy_relu.py would gain if the sandbox took jax.jit from the patched module."""
     code = (
         "import jax, numpy as np\n"
-        "from autograder import calls, sandbox\n"
+        "from autograder.sandbox import calls, child as sandbox\n"
         "namespace = {'relu': lambda x: np.maximum(x, 0.0)}\n"
         "jax.jit = lambda f, **kwargs: f\n"
         "call = calls.Call('relu', (np.array([-1.0, 2.0], np.float32),), transforms=('jit',))\n"

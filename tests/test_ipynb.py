@@ -9,7 +9,7 @@ import nbformat
 import pytest
 from conftest import CORPUS, grade_json, run_grader
 
-from autograder.ipynb import NotebookError, notebook_to_source
+from autograder.authoring.notebook_module import NotebookError, notebook_to_source
 
 TEST_CELL = {"nbgrader": {"grade": True, "solution": False, "grade_id": "relu-tests", "points": 8}}
 SOLUTION_CELL = {"nbgrader": {"grade": False, "solution": True, "grade_id": "relu"}}
@@ -38,7 +38,7 @@ def notebook_of(source: str, path: Path, extra_cells: bool = True) -> Path:
             nbformat.v4.new_code_cell("%%writefile notes.txt\nthis is not Python"),
         ]
         cells.append(nbformat.v4.new_code_cell(
-            "from autograder.checks import key\nassert relu(jnp.array(-1.0)) == 0", metadata=TEST_CELL))
+            "from autograder.judge.checks import key\nassert relu(jnp.array(-1.0)) == 0", metadata=TEST_CELL))
     notebook = nbformat.v4.new_notebook(cells=cells)
     nbformat.write(notebook, str(path))
     return path

@@ -20,9 +20,14 @@ from conftest import ROOT, run_grader
 from nbgrader.api import Gradebook
 
 from autograder import SECTIONS
-from autograder.notebook import points
-from autograder.notebooks import ASSIGNMENT, NBGRADER_CONFIG, SOURCE_NOTEBOOK, STUDENT_NOTEBOOK
-from autograder.stubs import BEGIN, END
+from autograder.authoring.source_notebook import (
+    ASSIGNMENT,
+    NBGRADER_CONFIG,
+    SOURCE_NOTEBOOK,
+    STUDENT_NOTEBOOK,
+)
+from autograder.authoring.stubs import BEGIN, END
+from autograder.judge.notebook_checks import points
 
 pytestmark = pytest.mark.slow
 

@@ -16,9 +16,9 @@ from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell
 
 from autograder import EXERCISES, SECTIONS, SOLUTION_PATH
-from autograder.notebook import points
-from autograder.notebooks import SOURCE_NOTEBOOK, STUDENT_NOTEBOOK, build_source
-from autograder.stubs import make_stubs
+from autograder.authoring.source_notebook import SOURCE_NOTEBOOK, STUDENT_NOTEBOOK, build_source
+from autograder.authoring.stubs import make_stubs
+from autograder.judge.notebook_checks import points
 
 PROBE = "import sys; print('kernel python:', sys.executable)"
 

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 from conftest import run_grader
 
-from autograder import plots
-from autograder.backends import InProcessSubmission
-from autograder.reference import load
-from autograder.report import plain_output
+from autograder.judge import plots
+from autograder.judge.reference import load
+from autograder.judge.report import plain_output
+from autograder.judge.submissions import InProcessSubmission
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

@@ -11,7 +11,7 @@ import pytest
 from conftest import INTERNAL_ERROR, run_grader
 
 from autograder import EXERCISES, SECTIONS, SOLUTION_PATH
-from autograder.release import problems_in, solution_lines, text_lines
+from autograder.coursework.release import problems_in, solution_lines, text_lines
 
 # Only the release on the path: this venv's editable install of the kit would otherwise
 # lend the release any module it lacks.
@@ -81,12 +81,12 @@ def test_every_exercise_has_a_hidden_test_shown_after_publishing(reference_resul
 
 def test_the_release_has_what_a_student_needs_and_no_solutions(release):
     for name in ("README.md", "pyproject.toml", "exercises/xor_net.py", "docs/tutorial.md",
-                 "autograder/answers/answers-public.json", "autograder/suites/test_relu.py"):
+                 "autograder/judge/answers/answers-public.json", "autograder/suites/test_relu.py"):
         assert (release / name).is_file(), name
     names = {p.relative_to(release).as_posix() for p in release.rglob("*")}
     assert not any(n.startswith(("solutions", "tests", "course", ".cache")) for n in names)
-    assert not {"autograder/suites/test_hidden.py", "autograder/release.py",
-                "autograder/gradescope.py", "autograder/stubs.py"} & names
+    assert not {"autograder/suites/test_hidden.py", "autograder/coursework/release.py",
+                "autograder/coursework/gradescope.py", "autograder/authoring/stubs.py"} & names
 
 
 def test_no_line_of_the_reference_solution_is_in_any_file(release):

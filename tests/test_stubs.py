@@ -8,7 +8,7 @@ import pytest
 from conftest import ROOT
 
 from autograder import EXERCISE_PATH, EXERCISES, SOLUTION_PATH
-from autograder.stubs import BEGIN, END, make_stubs
+from autograder.authoring.stubs import BEGIN, END, make_stubs
 
 
 def test_exercises_are_up_to_date_with_the_solutions():

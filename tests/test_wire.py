@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from autograder.wire import Opaque, decode, encode
+from autograder.sandbox.wire import Opaque, decode, encode
 
 
 def test_arrays_dicts_and_tuples_round_trip():

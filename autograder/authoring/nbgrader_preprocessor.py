@@ -2,7 +2,7 @@
 
 Plain ClearSolutions puts one fixed ``code_stub`` in place of every solution
 region. This one hands a cell with ``### BEGIN SOLUTION`` regions to the kit's
-own stub maker (autograder/stubs.py), so each body becomes
+own stub maker (autograder/authoring/stubs.py), so each body becomes
 ``raise NotImplementedError("<exercise>: not implemented yet. ...")`` naming its
 function, and a region at cell level (a private helper of the reference, like
 ``_train_compiled``) is dropped instead of leaving a bare ``raise`` that would
@@ -13,7 +13,7 @@ from nbformat import NotebookNode
 from nbgrader.converters import GenerateAssignment
 from nbgrader.preprocessors import ClearSolutions
 
-from autograder.stubs import BEGIN, HEADER, make_stubs
+from autograder.authoring.stubs import BEGIN, HEADER, make_stubs
 
 
 class ExerciseStubs(ClearSolutions):

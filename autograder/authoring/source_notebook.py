@@ -4,7 +4,7 @@ Writes the nbgrader source notebook, course/source/xor_net/xor_net.ipynb: a
 short explanation before each exercise, the exercise's function exactly as in
 solutions/xor_net.py (``### BEGIN/END SOLUTION`` kept for nbgrader), and a
 locked test cell worth the exercise's points in the graded suites that runs
-them through ``autograder.notebook.check``. Then it runs the real
+them through ``autograder.judge.notebook_checks.check``. Then it runs the real
 ``nbgrader generate_assignment`` on it (in a scratch copy of the course) and
 ships the student notebook it makes as exercises/xor_net.ipynb.
 """
@@ -192,7 +192,7 @@ def build_source(solution: str) -> str:
     import nbformat
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-    from autograder.notebook import points
+    from autograder.judge.notebook_checks import points
 
     setup, pieces = split_solution(solution)
     cells = [new_markdown_cell(INTRO, id="intro"), new_markdown_cell(SETUP, id="setup-text"),

@@ -12,7 +12,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from autograder import SOLUTION_PATH
-    from autograder.stubs import make_stubs, write_stubs
+    from autograder.authoring.stubs import make_stubs, write_stubs
 
     if args.check:
         fresh = EXERCISE_PATH.read_text() == make_stubs(SOLUTION_PATH.read_text())

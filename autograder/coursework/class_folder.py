@@ -114,7 +114,7 @@ def status_of(result: dict) -> str:
 
 def scores_from_result(result: dict, submission: str):
     """The Scores behind a results.json, so that the text report is report.text_report's."""
-    from autograder.plugin import Scores, TestResult
+    from autograder.judge.scores import Scores, TestResult
 
     scores = Scores(submission=submission)
     for test in result.get("tests", []):
@@ -128,7 +128,7 @@ def scores_from_result(result: dict, submission: str):
 
 
 def text_of(result: dict, submission: str) -> str:
-    from autograder.report import text_report
+    from autograder.judge.report import text_report
 
     if not result.get("tests"):
         return f"Grade for {submission}: 0 / {result.get('max_score', 0):g}\n\n{result.get('output', '')}\n"
@@ -139,8 +139,8 @@ def max_points(exercise: str | None) -> float:
     """The points the graded suites offer (one exercise's with ``--exercise``), from collecting them."""
     import pytest
 
-    from autograder.grading import SUITES
-    from autograder.plugin import section_of
+    from autograder.judge.grading import SUITES
+    from autograder.judge.plugin import section_of
 
     class Count:
         total = 0.0
@@ -177,7 +177,7 @@ class Runner:
 
     def grade(self, entry: Entry) -> str | None:
         """Grade one student; its status, or None if the run was stopped meanwhile."""
-        from autograder.report import dumps, write_atomic
+        from autograder.judge.report import dumps, write_atomic
 
         folder = self.out / entry.student
         folder.mkdir(parents=True, exist_ok=True)
@@ -234,13 +234,13 @@ class Runner:
     @staticmethod
     def _kill(process: subprocess.Popen) -> None:
         with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(process.pid, signal.SIGKILL)  # its sandbox follows it (autograder.sandbox)
+            os.killpg(process.pid, signal.SIGKILL)  # its sandbox follows it (autograder.sandbox.child)
         process.wait()
 
 
 def write_gradebook(path: Path, entries: list[Entry], out: Path) -> tuple[int, int]:
     """One row per student; returns (graded, grader errors)."""
-    from autograder.report import write_atomic
+    from autograder.judge.report import write_atomic
 
     table = io.StringIO()
     writer = csv.writer(table)
@@ -265,8 +265,8 @@ def _interrupt(signum: int, frame: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from autograder.backends import BLOCKED_ENV, Limits
-    from autograder.cli_grade import limit_options
+    from autograder.judge.grading import limit_options
+    from autograder.judge.submissions import BLOCKED_ENV, Limits
 
     folder = Path(args.path).resolve()
     out = Path(args.out).resolve() if args.out else folder.parent / f"{folder.name}-grades"

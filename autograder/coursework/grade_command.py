@@ -1,6 +1,7 @@
 """``python -m autograder grade [PATH] [--format text|json] [--output FILE]`` (SPEC section 2).
 
-A .py is graded as it is, a .ipynb as the module of its code cells, a folder by autograder.batch.
+A .py is graded as it is, a .ipynb as the module of its code cells (autograder.authoring.notebook_module),
+a folder by autograder.coursework.class_folder.
 """
 
 import argparse
@@ -8,8 +9,10 @@ import shutil
 import sys
 from pathlib import Path
 
-from autograder import EXERCISE_PATH, SECTIONS, batch
-from autograder.backends import Limits, private_folder
+from autograder import EXERCISE_PATH, SECTIONS
+from autograder.coursework import class_folder as batch
+from autograder.judge.submissions import Limits
+from autograder.sandbox.door import private_folder
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -40,17 +43,9 @@ def positive(text: str) -> float:
     return value
 
 
-def limit_options(args: argparse.Namespace) -> tuple[str, ...]:
-    """The limits given on the command line, as options of the graded suites (autograder.plugin)."""
-    given = {"--call-timeout": args.call_timeout, "--total-timeout": args.total_timeout,
-             "--memory-mb": args.memory_mb}
-    return tuple(part for option, value in given.items() if value is not None
-                 for part in (option, f"{value:g}"))
-
-
 def run(args: argparse.Namespace) -> int:
-    from autograder import plots, report
-    from autograder.grading import grade_file
+    from autograder.judge import plots, report
+    from autograder.judge.grading import grade_file, limit_options
 
     path = Path(args.path)
     if not path.exists():
@@ -63,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     extra = (("-m", args.exercise) if args.exercise else ()) + limit_options(args)
     if path.suffix == ".ipynb":
-        from autograder.ipynb import NotebookError
+        from autograder.authoring.notebook_module import NotebookError
 
         try:
             scores, seconds, code = grade_notebook(path, extra)
@@ -87,9 +82,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def grade_notebook(path: Path, extra: tuple[str, ...]):
-    """Grade a notebook as the .py of its code cells (autograder.ipynb), reported under its own name."""
-    from autograder.grading import grade_file
-    from autograder.ipynb import notebook_to_source
+    """Grade a notebook as the .py of its code cells, reported under its own name."""
+    from autograder.authoring.notebook_module import notebook_to_source
+    from autograder.judge.grading import grade_file
 
     source = notebook_to_source(path)
     folder = private_folder("xor-notebook-")

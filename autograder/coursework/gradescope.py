@@ -4,7 +4,7 @@ The zip is the instructor's kit (reference, hidden tests and all) with the two
 scripts Gradescope runs at its root (https://gradescope-autograders.readthedocs.io,
 "Autograder Specifications"): ``setup.sh`` once, as root, when Gradescope builds
 the image, and ``run_autograder`` for every submission. Both hand over to this
-module in the image, ``python -m autograder.gradescope STEP``:
+module in the image, ``python -m autograder.coursework.gradescope STEP``:
 
 - ``prepare`` (setup.sh): grade the reference once, so that its answers and the
   compiled programs are cached and a broken image fails to build; then make the
@@ -131,7 +131,7 @@ SETUP_SH = """\
 #!/usr/bin/env bash
 # Gradescope runs this once, as root, when it builds the autograder's image.
 # It installs Python @PYTHON_VERSION@ (if need be) and the exact versions of the
-# packages the kit was tested with, then hands over to `python -m autograder.gradescope
+# packages the kit was tested with, then hands over to `python -m autograder.coursework.gradescope
 # prepare`, which grades the reference once and locks the kit away from submissions.
 set -euo pipefail
 ROOT="${XOR_KIT_GRADESCOPE_ROOT:-/autograder}"
@@ -171,13 +171,13 @@ else
 fi
 
 cd "$ROOT/source"
-"$PYTHON" -m autograder.gradescope prepare
+"$PYTHON" -m autograder.coursework.gradescope prepare
 """
 
 RUN_AUTOGRADER = """\
 #!/usr/bin/env bash
 # Gradescope runs this, as root, for every submission: grade /autograder/submission
-# into /autograder/results/results.json (see autograder/gradescope.py).
+# into /autograder/results/results.json (see autograder/coursework/gradescope.py).
 ROOT="${XOR_KIT_GRADESCOPE_ROOT:-/autograder}"
 PYTHON="${XOR_KIT_PYTHON:-@VENV@/bin/python}"
 RESULTS="$ROOT/results/results.json"
@@ -185,7 +185,7 @@ export PYTHONDONTWRITEBYTECODE=1  # no compiled files left readable beside the l
 
 mkdir -p "$ROOT/results"
 rm -f "$RESULTS"
-cd "$ROOT/source" && "$PYTHON" -m autograder.gradescope autograde
+cd "$ROOT/source" && "$PYTHON" -m autograder.coursework.gradescope autograde
 if [ ! -s "$RESULTS" ]; then  # not even the explained zero: Python itself failed
     cat > "$RESULTS" <<'EOF'
 {"score": 0.0, "execution_time": 0, "output_format": "text", "visibility": "visible",
@@ -215,8 +215,8 @@ def prepare(source: Path = KIT_ROOT, root: Path = ROOT) -> int:
 
 
 def sandbox_modules(source: Path) -> list[Path]:
-    """The kit's modules that ``python -m autograder.sandbox`` imports (asked of a fresh Python)."""
-    probe = ("import sys, autograder.sandbox, autograder.backends; print('\\n'.join("
+    """The kit's modules that ``python -m autograder.sandbox.child`` imports (asked of a fresh Python)."""
+    probe = ("import sys, autograder.sandbox.child, autograder.sandbox.door; print('\\n'.join("
              "m.__file__ for n, m in sys.modules.items() if n.split('.')[0] == 'autograder'))")
     done = subprocess.run([sys.executable, "-c", probe], cwd=source, capture_output=True,
                           text=True, check=True, env=dict(os.environ, PYTHONPATH=str(source)))
@@ -235,10 +235,11 @@ def lock_down(source: Path, root: Path) -> None:
         if not path.is_symlink():
             path.chmod(stat.S_IMODE(path.lstat().st_mode) & ~0o077)
     readable = [*modules, *(Path(importlib.util.cache_from_source(str(m))) for m in modules)]
-    folders = [source, PACKAGE_DIR, PACKAGE_DIR / "__pycache__",
-               *(p for p in XLA_CACHE_DIR.parents if p.is_relative_to(source))]
+    folders = {source, *(p for p in XLA_CACHE_DIR.parents if p.is_relative_to(source))}
+    for module in modules:  # every folder down to each module, and its compiled files' folder
+        folders |= {p for p in module.parents if p.is_relative_to(source)} | {module.parent / "__pycache__"}
     cache = [XLA_CACHE_DIR, *XLA_CACHE_DIR.rglob("*")]
-    for path in [*readable, *folders, *cache]:
+    for path in [*readable, *sorted(folders), *cache]:
         if path.exists() and not path.is_symlink():
             path.chmod(stat.S_IMODE(path.stat().st_mode) | (0o055 if path.is_dir() else 0o044))
     root.chmod(stat.S_IMODE(root.stat().st_mode) | 0o011)  # nobody may pass through to its code
@@ -247,7 +248,7 @@ def lock_down(source: Path, root: Path) -> None:
 def find_submission(folder: Path) -> Path | str:
     """The file to grade: as a batch finds it in a student's folder, else xor_net.py or
     xor_net.ipynb anywhere below (a whole repository handed in); or why there is none."""
-    from autograder.batch import PREFERRED, pick_file
+    from autograder.coursework.class_folder import PREFERRED, pick_file
 
     found = pick_file(folder)
     if isinstance(found, Path):
@@ -263,14 +264,14 @@ def find_submission(folder: Path) -> Path | str:
 
 def autograde(root: Path = ROOT) -> int:
     """Grade the submission in ``root``/submission into ``root``/results/results.json."""
-    from autograder.report import dumps, write_atomic
+    from autograder.judge.report import dumps, write_atomic
 
     started = time.monotonic()
     found = find_submission(root / "submission")
     result = grade(found) if isinstance(found, Path) else None
     if result is None:
-        from autograder.batch import error_result
-        from autograder.release import declared_points
+        from autograder.coursework.class_folder import error_result
+        from autograder.coursework.release import declared_points
 
         reason = (f"{found}. {NO_SUBMISSION}" if isinstance(found, str)
                   else "the grader itself failed on this submission")
@@ -306,7 +307,7 @@ def grade(path: Path) -> dict | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m autograder.gradescope",
+    parser = argparse.ArgumentParser(prog="python -m autograder.coursework.gradescope",
                                      description="The steps Gradescope's image runs.")
     parser.add_argument("step", choices=("prepare", "autograde"))
     args = parser.parse_args(argv)

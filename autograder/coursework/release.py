@@ -27,8 +27,9 @@ from autograder import EXERCISE_PATH, KIT_ROOT, PACKAGE_DIR, SOLUTION_PATH
 
 HIDDEN_SUITES = ("test_hidden.py",)  # the only modules with tests marked hidden
 # Commands that need the reference or the instructor's tools; the command list skips them.
-INSTRUCTOR_MODULES = ("release.py", "gradescope.py", "cli_stubs.py", "stubs.py", "notebooks.py",
-                      "nbgrader_stubs.py")
+INSTRUCTOR_MODULES = ("coursework/release.py", "coursework/gradescope.py", "authoring/stubs_command.py",
+                      "authoring/stubs.py", "authoring/source_notebook.py",
+                      "authoring/nbgrader_preprocessor.py")
 STUDENT_DOCS = ("tutorial.md", "student-guide.md")
 SKIPPED = ("__pycache__", "answers")  # compiled files; an instructor's own recorded answers
 
@@ -80,7 +81,11 @@ def build(out: Path) -> str:
 
 def copy_kit(target: Path) -> None:
     """The files a student gets, except the README and the recorded answers."""
-    ignore = shutil.ignore_patterns(*SKIPPED, *HIDDEN_SUITES, *INSTRUCTOR_MODULES)
+    left_out = {PACKAGE_DIR / m for m in INSTRUCTOR_MODULES}
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        return {n for n in names if n in SKIPPED or n in HIDDEN_SUITES or Path(folder, n) in left_out}
+
     shutil.copytree(PACKAGE_DIR, target / PACKAGE_DIR.name, ignore=ignore)
     shutil.copy2(KIT_ROOT / "pyproject.toml", target / "pyproject.toml")
     for exercise in (EXERCISE_PATH, EXERCISE_PATH.with_suffix(".ipynb")):
@@ -96,9 +101,9 @@ def copy_kit(target: Path) -> None:
 def record_public_answers(target: Path) -> tuple[float, int]:
     """Grade the reference with the public tests, recording every answer the reference gives
     into the release's answer file; return the public points and the number of answers."""
-    from autograder.answers import PUBLIC_ANSWERS, RELEASE_ANSWERS_DIR, AnswerBook
-    from autograder.backends import ReferenceSubmission
-    from autograder.grading import grade_file
+    from autograder.judge.answers import PUBLIC_ANSWERS, RELEASE_ANSWERS_DIR, AnswerBook
+    from autograder.judge.grading import grade_file
+    from autograder.judge.submissions import ReferenceSubmission
 
     path = target / RELEASE_ANSWERS_DIR.relative_to(KIT_ROOT) / PUBLIC_ANSWERS
     book = AnswerBook(path)
@@ -131,7 +136,7 @@ def declared_points(paths: Iterable[Path]) -> float:
 def solution_lines(solution: Path = SOLUTION_PATH) -> set[str]:
     """The reference's own lines: those inside ``### BEGIN/END SOLUTION``, stripped, without
     the ones too short to mean anything (a lone bracket, a blank)."""
-    from autograder.stubs import BEGIN, END
+    from autograder.authoring.stubs import BEGIN, END
 
     regions = [part.split(END)[0] for part in solution.read_text().split(BEGIN)[1:]]
     lines = {line.strip() for region in regions for line in region.splitlines()}
@@ -161,26 +166,29 @@ def problems_in(folder: Path) -> list[str]:
             source = path.read_text()
             if "mark.hidden" in source:
                 problems.append(f"{where}: has tests marked hidden")
-            for name in sorted(imported_kit_modules(source) & {m.removesuffix(".py")
-                                                               for m in INSTRUCTOR_MODULES}):
-                problems.append(f"{where}: imports autograder.{name}, which students do not get")
+            for name in sorted(imported_kit_modules(source) & instructor_module_names()):
+                problems.append(f"{where}: imports {name}, which students do not get")
     if (folder / "solutions").exists():
         problems.append("solutions/ is in the release")
     return problems
 
 
+def instructor_module_names() -> set[str]:
+    """INSTRUCTOR_MODULES as dotted names: ``autograder.coursework.release``, ..."""
+    return {"autograder." + m.removesuffix(".py").replace("/", ".") for m in INSTRUCTOR_MODULES}
+
+
 def imported_kit_modules(source: str) -> set[str]:
-    """The ``autograder.X`` names a module's source imports (X, one level down)."""
+    """The ``autograder...`` modules a module's source imports, by their dotted names
+    (``from autograder.authoring import stubs`` names ``autograder.authoring.stubs`` too)."""
     names: set[str] = set()
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
-            names |= {a.name.split(".")[1] for a in node.names
-                      if a.name.startswith("autograder.")}
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            if node.module == "autograder":
-                names |= {a.name for a in node.names}
-            elif node.module.startswith("autograder."):
-                names.add(node.module.split(".")[1])
+            names |= {a.name for a in node.names if a.name.startswith("autograder.")}
+        elif (isinstance(node, ast.ImportFrom) and node.module and node.level == 0
+              and node.module.split(".")[0] == "autograder"):
+            names.add(node.module)
+            names |= {f"{node.module}.{a.name}" for a in node.names}
     return names
 
 

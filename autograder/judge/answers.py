@@ -4,7 +4,7 @@ Grading a class asks the reference the same questions for every student; a
 student's release has no reference at all. Both read answers from one JSON
 file, kept where submissions cannot read it (the sandbox blocks ``ANSWERS_DIR``):
 in an instructor's kit one per version of the reference and of JAX, computed as
-needed; in a release the one it ships, ``autograder/answers/answers-public.json``,
+needed; in a release the one it ships, ``autograder/judge/answers/answers-public.json``,
 which holds the answers to the public tests' calls and nothing else.
 """
 
@@ -15,11 +15,12 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from autograder import KIT_ROOT, PACKAGE_DIR, SOLUTION_PATH, wire
-from autograder.calls import Call
+from autograder import KIT_ROOT, SOLUTION_PATH
+from autograder.sandbox import wire
+from autograder.sandbox.calls import Call
 
 # Where a release keeps its answers: in the package, so that they travel with it.
-RELEASE_ANSWERS_DIR = PACKAGE_DIR / "answers"
+RELEASE_ANSWERS_DIR = Path(__file__).resolve().parent / "answers"
 PUBLIC_ANSWERS = "answers-public.json"  # a release has no reference to name its answers after
 ANSWERS_DIR = Path(os.environ.get("XOR_KIT_ANSWERS") or (
     KIT_ROOT / ".cache" / "reference" if SOLUTION_PATH.is_file() else RELEASE_ANSWERS_DIR))

@@ -10,8 +10,8 @@ from typing import Any
 
 import numpy as np
 
-from autograder.feedback import Feedback, fail, show
-from autograder.wire import Opaque
+from autograder.judge.feedback import Feedback, fail, show
+from autograder.sandbox.wire import Opaque
 
 SEED = 0  # every random input in the suites comes from this seed (printed in the report)
 RTOL, ATOL = 1e-4, 1e-5  # float32, with matmuls at full precision

@@ -4,8 +4,8 @@ from typing import Any
 
 import numpy as np
 
-from autograder.backends import SubmissionError
-from autograder.wire import Opaque
+from autograder.judge.submissions import SubmissionError
+from autograder.sandbox.wire import Opaque
 
 # Error types students meet, with the likely mistake behind each.
 HINTS = {

@@ -1,5 +1,6 @@
 """Grade one submission: run the graded suites in this process (the judge)."""
 
+import argparse
 import os
 import time
 from pathlib import Path
@@ -7,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from autograder import PACKAGE_DIR
-from autograder.backends import Submission
-from autograder.plugin import Scores
+from autograder.judge.scores import Scores
+from autograder.judge.submissions import Submission
 
 SUITES = PACKAGE_DIR / "suites"
 
@@ -43,3 +44,11 @@ def grade_file(path: Path, extra_args: tuple[str, ...] = (), quiet: bool = True,
     code = pytest.main(args, plugins=[_Collector(scores, submission, reference)])
     scores.sort()
     return scores, time.perf_counter() - started, int(code)
+
+
+def limit_options(args: argparse.Namespace) -> tuple[str, ...]:
+    """The limits given on the command line, as options of the graded suites (autograder.judge.plugin)."""
+    given = {"--call-timeout": args.call_timeout, "--total-timeout": args.total_timeout,
+             "--memory-mb": args.memory_mb}
+    return tuple(part for option, value in given.items() if value is not None
+                 for part in (option, f"{value:g}"))

@@ -39,7 +39,7 @@ class GradedTest:
 
     @property
     def name(self) -> str:
-        from autograder.plugin import title
+        from autograder.judge.plugin import title
 
         return title(self.exercise, self.function.__name__)
 
@@ -99,7 +99,8 @@ def points(exercise: str, hidden: bool | None = None) -> float:
 
 def run_test(test: GradedTest, submission: Any, reference: Any) -> Outcome:
     """Call one test function with the fixtures it asks for; turn a failure into feedback."""
-    from autograder.plugin import Scores, grader_failure, message_for
+    from autograder.judge.plugin import grader_failure, message_for
+    from autograder.judge.scores import Scores
 
     # The parts of pytest's `request` that the suites use (test_xor keeps its output there).
     request = SimpleNamespace(node=SimpleNamespace(user_properties=[]),
@@ -167,7 +168,7 @@ def check(exercise: str, namespace: MutableMapping[str, Any] | None = None,
     if not tests:
         print(f"{exercise}: no {'hidden ' if hidden else ''}tests")
         return
-    from autograder.backends import InProcessSubmission, ReferenceSubmission
+    from autograder.judge.submissions import InProcessSubmission, ReferenceSubmission
 
     with quiet_stderr():
         import jax

@@ -20,10 +20,10 @@ from typing import Any
 import numpy as np
 
 from autograder import EXERCISE_PATH
-from autograder.backends import Limits, SandboxSubmission, Submission, SubmissionError
-from autograder.checks import key, xor_data
-from autograder.feedback import explain, show
-from autograder.wire import Opaque
+from autograder.judge.checks import key, xor_data
+from autograder.judge.feedback import explain, show
+from autograder.judge.submissions import Limits, SandboxSubmission, Submission, SubmissionError
+from autograder.sandbox.wire import Opaque
 
 SEED = 0  # the plots show training from PRNGKey(0), as the xor tests' truth table does
 LOW, HIGH, STEPS = -0.5, 1.5, 101  # the grid: STEPS x STEPS points over [LOW, HIGH]^2

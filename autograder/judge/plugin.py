@@ -5,21 +5,22 @@ works as well as ``python -m autograder grade``.
 """
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from autograder import EXERCISE_PATH, SECTIONS, checks
-from autograder.backends import (
+from autograder import EXERCISE_PATH, SECTIONS
+from autograder.judge import checks
+from autograder.judge.feedback import Feedback, explain
+from autograder.judge.report import score_table
+from autograder.judge.scores import Scores, TestResult
+from autograder.judge.submissions import (
     Limits,
     ReferenceSubmission,
     SandboxSubmission,
     Submission,
     SubmissionError,
 )
-from autograder.feedback import Feedback, explain
-from autograder.plots import Training
 
 MARKERS = {
     "relu": "the relu exercise", "init_params": "the init_params exercise",
@@ -29,50 +30,6 @@ MARKERS = {
     "points(n)": "how many points the test is worth",
     "hidden": "graded, but shown to students only after grades are published",
 }
-
-
-@dataclass
-class TestResult:
-    name: str
-    exercise: str
-    points: float
-    hidden: bool
-    passed: bool = False
-    output: str = ""
-    nodeid: str = ""
-    figures: list[str] = field(default_factory=list)  # plots that illustrate it (autograder.plots)
-
-
-@dataclass
-class Scores:
-    """What one grading run collected, in the order of the sections."""
-
-    results: list[TestResult] = field(default_factory=list)
-    printed: str = ""
-    events: list[str] = field(default_factory=list)
-    submission: str = ""
-    internal_errors: list[str] = field(default_factory=list)  # grader bugs, never the student's
-    training: Training | None = None  # the xor tests' run from PRNGKey(0), for the plots
-    figures: dict[str, str] = field(default_factory=dict)  # plot name -> file, once drawn
-
-    def sort(self) -> None:
-        """Put the results in the order of the exercises (the xor tests run first)."""
-        self.results.sort(key=lambda r: SECTIONS.index(r.exercise))
-
-    def by_section(self) -> dict[str, tuple[float, float]]:
-        table: dict[str, tuple[float, float]] = {}
-        for r in self.results:
-            got, most = table.get(r.exercise, (0.0, 0.0))
-            table[r.exercise] = (got + (r.points if r.passed else 0.0), most + r.points)
-        return {s: table[s] for s in SECTIONS if s in table}
-
-    @property
-    def score(self) -> float:
-        return sum(r.points for r in self.results if r.passed)
-
-    @property
-    def max_score(self) -> float:
-        return sum(r.points for r in self.results)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -210,7 +167,6 @@ def reference(request: pytest.FixtureRequest):
 
 
 def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
-    from autograder.report import score_table
 
     scores = config.xor_scores  # type: ignore[attr-defined]
     if scores.results:

@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from autograder.plugin import Scores
+from autograder.judge.scores import Scores
 
 SECTION_HINT = "not implemented yet"
 

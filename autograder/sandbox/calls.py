@@ -44,7 +44,7 @@ class Call:
         return f"{text}({', '.join(parts)})"
 
     def to_wire(self) -> dict:
-        from autograder.wire import encode
+        from autograder.sandbox.wire import encode
 
         return {
             "function": self.function,
@@ -58,7 +58,7 @@ class Call:
 
     @classmethod
     def from_wire(cls, data: dict) -> "Call":
-        from autograder.wire import decode
+        from autograder.sandbox.wire import decode
 
         return cls(
             function=str(data["function"]),

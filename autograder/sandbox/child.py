@@ -1,10 +1,10 @@
 """The sandbox process: the only place where a submission's code runs.
 
-Started by the judge (``autograder.backends.SandboxSubmission``) as
-``python -m autograder.sandbox REQUEST_FD REPLY_FD``. It imports JAX, sets its
+Started by the judge (``autograder.sandbox.door.SandboxProcess``) as
+``python -m autograder.sandbox.child REQUEST_FD REPLY_FD``. It imports JAX, sets its
 limits, installs an audit hook that keeps the submission away from the kit's
 files, other processes and the network, imports the submission, then answers
-the judge's calls one at a time with plain data (``autograder.wire``).
+the judge's calls one at a time with plain data (``autograder.sandbox.wire``).
 """
 
 import contextlib
@@ -21,8 +21,8 @@ import jax
 import jax.numpy  # noqa: F401  (imported before the submission can patch it)
 import numpy  # noqa: F401
 
-from autograder import calls, wire
-from autograder.wire import read_message, write_message
+from autograder.sandbox import calls, wire
+from autograder.sandbox.wire import read_message, write_message
 
 # Audit events a submission never needs: other processes, the network, native code.
 FORBIDDEN_EVENTS = frozenset({
@@ -209,15 +209,21 @@ def die_with(judge: int) -> None:
         os._exit(1)
 
 
+def read_compilation_cache(folder: str | None) -> None:
+    """Read compiled programs from the judge's cache, never write there."""
+    if folder and os.path.isdir(folder):
+        jax.config.update("jax_compilation_cache_dir", folder)
+        jax.config.update("jax_persistent_cache_min_entry_size_bytes", -1)
+        jax.config.update("jax_persistent_cache_min_compile_time_secs", 1e9)
+
+
 def main(argv: list[str]) -> int:
     requests = os.fdopen(int(argv[0]), "rb")
     replies = os.fdopen(int(argv[1]), "wb")
     settings = read_message(requests)
     if settings is None:
         return 2
-    from autograder.backends import use_compilation_cache
-
-    use_compilation_cache(writable=False)  # before the options are snapshot
+    read_compilation_cache(settings.get("xla_cache"))  # before the options are snapshot
     sandbox = Sandbox(settings)
     die_with(settings["judge"])
     close_side_doors()

@@ -1,10 +1,9 @@
-"""Two ways to ask a submission for answers, behind one interface.
+"""The judge's one door into the sandbox: start the child, send it calls, read plain data back.
 
-``SandboxSubmission`` (the grader's): the submission runs in another process,
-``autograder.sandbox``; only plain data comes back. ``InProcessSubmission``
-(a notebook's, where nbgrader keeps the trust, and the reference's): the
-functions run here. The graded checks call ``Submission.run`` and cannot tell
-which one they have.
+``SandboxProcess`` runs ``autograder.sandbox.child`` in another process under
+limits and talks to it over two pipes (``wire``). Nothing here knows the
+reference, the suites or the scores: the judge hands in what the child may
+reach and the reference source to lend, and gets values or a ``SubmissionError``.
 """
 
 import contextlib
@@ -19,17 +18,16 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from autograder import CALLS, KIT_ROOT, PACKAGE_DIR, XLA_CACHE_DIR, reference, wire
-from autograder.calls import Call, ErrorReport, perform, report_error
-from autograder.wire import HEADER, MAX_MESSAGE
+from . import wire
+from .calls import Call, ErrorReport
+from .wire import HEADER, MAX_MESSAGE
 
-if TYPE_CHECKING:
-    from autograder.answers import AnswerBook
+# The folder that holds the ``autograder`` package: the child imports its sandbox room from it.
+PACKAGE_PARENT = Path(__file__).resolve().parents[2]
 
 
 class SubmissionError(Exception):
@@ -38,101 +36,6 @@ class SubmissionError(Exception):
     def __init__(self, call: Call | None, kind: str, report: ErrorReport) -> None:
         super().__init__(f"{kind}: {report.type_name}: {report.message}")
         self.call, self.kind, self.report = call, kind, report
-
-
-class Submission:
-    """What the graded checks talk to."""
-
-    name = "submission"
-
-    def call(self, call: Call) -> Any:
-        raise NotImplementedError
-
-    def run(self, function: str, *args: Any, transforms: tuple[str, ...] = (), in_axes: Any = 0,
-            with_reference: tuple[str, ...] | None = None, echo_args: bool = False,
-            **kwargs: Any) -> Any:
-        """``function(*args, **kwargs)``, transformed; the functions it calls are the
-        reference's unless ``with_reference`` says otherwise."""
-        if with_reference is None:  # a student's release has no reference to lend: its own then
-            with_reference = CALLS.get(function, ()) if reference.available() else ()
-        return self.call(Call(function, tuple(args), dict(kwargs), tuple(transforms), in_axes,
-                              tuple(with_reference), echo_args))
-
-    def printed(self) -> str:
-        """What the submission printed so far (capped)."""
-        return ""
-
-    def close(self) -> None:
-        pass
-
-
-class InProcessSubmission(Submission):
-    """Functions from a namespace in this process; results still go through the wire
-    so that both back ends hand the checks the same kinds of values."""
-
-    def __init__(self, namespace: Mapping[str, Any], source_file: str | None = None,
-                 name: str = "submission") -> None:
-        import jax
-
-        self.namespace = namespace
-        self.source_file = source_file
-        self.name = name
-        self._jax = jax
-
-    def call(self, call: Call) -> Any:
-        references = vars(reference.load()) if call.with_reference else {}
-        try:
-            value = perform(call, self.namespace, references, self._jax)  # type: ignore[arg-type]
-        except Exception as error:
-            raise SubmissionError(call, "raised", report_error(error, self.source_file)) from None
-        return wire.decode(wire.encode(value))
-
-
-class ReferenceSubmission(Submission):
-    """The reference solution; answers come from the answer book when it has them."""
-
-    name = "reference"
-
-    def __init__(self, book: "AnswerBook | None" = None, live: bool | None = None) -> None:
-        """``live``: compute what the book lacks (default: when this kit has the reference)."""
-        from autograder.answers import AnswerBook, answers_file
-
-        self.book = book if book is not None else AnswerBook(answers_file())
-        self.live = reference.available() if live is None else live
-        self._module: InProcessSubmission | None = None
-
-    def call(self, call: Call) -> Any:
-        call = replace(call, with_reference=())
-        known = self.book.get(call)
-        if known is not None:
-            return known[0]
-        if not self.live:
-            raise LookupError(f"no recorded reference answer for {call.describe()}")
-        if self._module is None:
-            use_compilation_cache(writable=True)
-            module = reference.load()
-            self._module = InProcessSubmission(vars(module), module.__file__, name="reference")
-        value = self._module.call(call)
-        self.book.put(call, value)
-        return value
-
-    def close(self) -> None:
-        self.book.save()
-
-
-def use_compilation_cache(writable: bool) -> None:
-    """Read compiled programs from XLA_CACHE_DIR; write new ones only if ``writable``
-    (the judge, never a sandbox)."""
-    import jax
-
-    if writable:
-        with contextlib.suppress(OSError):
-            XLA_CACHE_DIR.mkdir(parents=True, exist_ok=True)
-    if not XLA_CACHE_DIR.is_dir():
-        return
-    jax.config.update("jax_compilation_cache_dir", str(XLA_CACHE_DIR))
-    jax.config.update("jax_persistent_cache_min_entry_size_bytes", -1)
-    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0 if writable else 1e9)
 
 
 @dataclass(frozen=True)
@@ -161,36 +64,14 @@ def private_folder(prefix: str = "xor-sandbox-") -> Path:
         return Path(tempfile.mkdtemp(prefix=prefix))
 
 
-# More paths a submission may not read, separated by os.pathsep: ``grade FOLDER`` names the
-# class's folder and its grades here, so that no student reads another's work.
-BLOCKED_ENV = "XOR_KIT_BLOCKED"
+class SandboxProcess:
+    """A submission file running in its own process, under limits.
 
+    ``reach``: what the child may read (``child.Guard``); ``xla_cache``: a folder of compiled
+    programs it may read, or None."""
 
-def _reach(submission: Path, home: Path) -> dict[str, list[str]]:
-    """What a submission may read (autograder.sandbox.Guard). ``blocked``: never (the package,
-    the reference and its answers, the kit's tests, this judge's /proc entry). ``private``:
-    not, except what is ``allowed`` (its own folder, Python, the compiled-program cache): the
-    whole kit (its benchmarks and docs hold working code too), the other sandboxes, the
-    folder it was handed in from and, in ``grade FOLDER``, the class's work and grades."""
-    names = ["solutions", "tests", "source", "notebooks", ".git", "release"]
-    from autograder.answers import ANSWERS_DIR
-
-    extra = [Path(p) for p in os.environ.get(BLOCKED_ENV, "").split(os.pathsep) if p]
-    given = [f.resolve() for f in (submission.resolve().parent, *extra)]
-    private = [KIT_ROOT, SANDBOX_ROOT.resolve(), *(f for f in given if not home.resolve().is_relative_to(f))]
-    allowed = [home, Path(sys.prefix), Path(sys.base_prefix), XLA_CACHE_DIR]
-    return {
-        "blocked": [str(PACKAGE_DIR), str(ANSWERS_DIR), f"/proc/{os.getpid()}",
-                    *(str(KIT_ROOT / n) for n in names)],
-        "private": [str(f) for f in private],  # a folder holding the home (say "/") is not given
-        "allowed": [str(p.resolve()) for p in allowed],
-    }
-
-
-class SandboxSubmission(Submission):
-    """A submission file running in its own process, under limits."""
-
-    def __init__(self, path: Path, limits: Limits = Limits()) -> None:
+    def __init__(self, path: Path, limits: Limits, reach: dict[str, list[str]],
+                 xla_cache: str | None = None) -> None:
         self.path = Path(path)
         self.name = self.path.name
         self.limits = limits
@@ -201,48 +82,49 @@ class SandboxSubmission(Submission):
         self._drainer: threading.Thread | None = None
         self._output = bytearray()
         self._output_dropped = 0
-        self._revealed: set[str] = set()
-        self._home = private_folder()
+        self.reach, self.xla_cache = reach, xla_cache
+        self.revealed: set[str] = set()  # reference functions the child holds
+        self.home = private_folder()
 
     # -- process management -------------------------------------------------
 
     def _start(self) -> None:
-        target = self._home / "xor_net.py"
+        target = self.home / "xor_net.py"
         shutil.copyfile(self.path, target)
         requests_r, requests_w = os.pipe()
         replies_r, replies_w = os.pipe()
         user = _sandbox_user()
         if user:  # Gradescope runs as root: the submission must not
-            os.chown(self._home, user["user"], user["group"])
+            os.chown(self.home, user["user"], user["group"])
             os.chown(target, user["user"], user["group"])
         elif os.geteuid() == 0:
             self.events.append(_NO_DROP)
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "HOME": str(self._home), "TMPDIR": str(self._home), "MPLCONFIGDIR": str(self._home),
+            "HOME": str(self.home), "TMPDIR": str(self.home), "MPLCONFIGDIR": str(self.home),
             "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0",
-            "PYTHONPATH": str(PACKAGE_DIR.parent), "TF_CPP_MIN_LOG_LEVEL": "3",
+            "PYTHONPATH": str(PACKAGE_PARENT), "TF_CPP_MIN_LOG_LEVEL": "3",
         }
         for name in ("JAX_PLATFORMS", "XLA_FLAGS", "LANG", "LC_ALL", "CUDA_VISIBLE_DEVICES"):
             if name in os.environ:
                 env[name] = os.environ[name]
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "autograder.sandbox", str(requests_r), str(replies_w)],
+            [sys.executable, "-m", "autograder.sandbox.child", str(requests_r), str(replies_w)],
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            pass_fds=(requests_r, replies_w), cwd=self._home, env=env,
+            pass_fds=(requests_r, replies_w), cwd=self.home, env=env,
             start_new_session=True, **user,
         )
         os.close(requests_r)
         os.close(replies_w)
         self._requests = os.fdopen(requests_w, "wb")
         self._replies = replies_r
-        self._revealed = set()
+        self.revealed = set()
         self._drainer = threading.Thread(target=self._drain, args=(self._process.stdout,),
                                          daemon=True)
         self._drainer.start()
         settings = {
-            "submission": str(target), "home": str(self._home), "judge": os.getpid(),
-            **_reach(self.path, self._home),
+            "submission": str(target), "home": str(self.home), "judge": os.getpid(),
+            **self.reach, "xla_cache": self.xla_cache,
             "memory_mb": self.limits.memory_mb, "file_mb": self.limits.file_mb,
             "cpu_seconds": int(self.limits.total_seconds + self.limits.import_seconds + 30),
         }
@@ -289,7 +171,7 @@ class SandboxSubmission(Submission):
 
     def close(self) -> None:
         self._kill()
-        shutil.rmtree(self._home, ignore_errors=True)
+        shutil.rmtree(self.home, ignore_errors=True)
 
     # -- messages -------------------------------------------------------------
 
@@ -342,6 +224,20 @@ class SandboxSubmission(Submission):
         finally:
             self.spent += time.monotonic() - started
 
+    def start(self) -> None:
+        """Start the child if it is not running (after a crash or a timeout, a new one)."""
+        if self._process is None:
+            self._start()
+
+    def reveal(self, names: tuple[str, ...], source: str, call: Call) -> None:
+        """Hand the child the reference functions ``names`` (defined by ``source``)."""
+        self.start()
+        if self.import_error is not None:
+            return
+        self._send({"reveal": source})
+        self._receive(self.limits.call_seconds, call, "loading reference functions")
+        self.revealed.update(names)
+
     def call(self, call: Call) -> Any:
         if self.spent >= self.limits.total_seconds:
             message = f"the time for this whole submission ({self.limits.total_seconds:g} s) ran out"
@@ -350,11 +246,6 @@ class SandboxSubmission(Submission):
             self._start()
         if self.import_error is not None:
             raise SubmissionError(call, self.import_error.kind, self.import_error.report)
-        missing = tuple(n for n in reference.needed(call.with_reference) if n not in self._revealed)
-        if missing:
-            self._send({"reveal": reference.source_of(missing)})
-            self._receive(self.limits.call_seconds, call, "loading reference functions")
-            self._revealed.update(missing)
         token = os.urandom(8).hex()
         self._send({"call": call.to_wire(), "token": token})
         reply = self._receive(self.limits.call_seconds, call, f"running {call.describe()}")

@@ -1,3 +1,3 @@
-"""Makes ``pytest autograder/suites`` a grading run (see autograder/plugin.py)."""
+"""Makes ``pytest autograder/suites`` a grading run (see autograder/judge/plugin.py)."""
 
-from autograder.plugin import *  # noqa: F403  (pytest finds the hooks and fixtures by name)
+from autograder.judge.plugin import *  # noqa: F403  (pytest finds the hooks and fixtures by name)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from autograder.checks import assert_close, assert_shape, random_array, random_params, xor_data
+from autograder.judge.checks import assert_close, assert_shape, random_array, random_params, xor_data
 
 pytestmark = pytest.mark.batched_predict
 

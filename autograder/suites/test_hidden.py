@@ -9,7 +9,7 @@ has length 1, a loss that only works for one output.
 
 import pytest
 
-from autograder.checks import assert_close, assert_shape, key, random_array, random_params
+from autograder.judge.checks import assert_close, assert_shape, key, random_array, random_params
 from autograder.suites.test_train import TRAIN_TOL, unpack
 
 pytestmark = pytest.mark.hidden

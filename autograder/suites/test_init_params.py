@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from autograder.checks import assert_close, assert_dtype, assert_same_keys, assert_shape, key
-from autograder.feedback import Feedback
+from autograder.judge.checks import assert_close, assert_dtype, assert_same_keys, assert_shape, key
+from autograder.judge.feedback import Feedback
 
 pytestmark = pytest.mark.init_params
 KEYS = {"w1": None, "b1": None, "w2": None, "b2": None}

@@ -3,13 +3,13 @@
 import numpy as np
 import pytest
 
-from autograder.checks import (
+from autograder.judge.checks import (
     assert_close,
     assert_shape,
     random_array,
     random_params,
 )
-from autograder.feedback import Feedback, show
+from autograder.judge.feedback import Feedback, show
 
 pytestmark = pytest.mark.loss
 

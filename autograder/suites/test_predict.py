@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from autograder.checks import SIZES, assert_close, assert_shape, random_array, random_params
+from autograder.judge.checks import SIZES, assert_close, assert_shape, random_array, random_params
 
 pytestmark = pytest.mark.predict
 SIZE_HINT = "read the sizes from the arrays (w1 is (n_hidden, input_dims)); hard-code nothing."

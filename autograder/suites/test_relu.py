@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from autograder.checks import assert_close, assert_dtype, assert_shape, random_array
+from autograder.judge.checks import assert_close, assert_dtype, assert_shape, random_array
 
 pytestmark = pytest.mark.relu
 

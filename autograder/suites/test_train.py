@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from autograder.checks import (
+from autograder.judge.checks import (
     assert_close,
     assert_is_array,
     assert_shape,
@@ -12,7 +12,7 @@ from autograder.checks import (
     random_params,
     xor_data,
 )
-from autograder.feedback import Feedback
+from autograder.judge.feedback import Feedback
 
 pytestmark = pytest.mark.train
 TRAIN_TOL = {"rtol": 1e-3, "atol": 1e-5}  # a few hundred steps of float32 rounding

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from autograder.checks import (
+from autograder.judge.checks import (
     assert_close,
     assert_same_keys,
     assert_shape,
@@ -11,7 +11,7 @@ from autograder.checks import (
     random_array,
     random_params,
 )
-from autograder.feedback import Feedback
+from autograder.judge.feedback import Feedback
 
 pytestmark = pytest.mark.update
 KEYS = {"w1": None, "b1": None, "w2": None, "b2": None}

@@ -5,9 +5,9 @@ import weakref
 import numpy as np
 import pytest
 
-from autograder import plots
-from autograder.checks import key, xor_data
-from autograder.feedback import Feedback, show
+from autograder.judge import plots
+from autograder.judge.checks import key, xor_data
+from autograder.judge.feedback import Feedback, show
 
 pytestmark = pytest.mark.xor
 OWN = ()  # the xor tests use only the student's functions, no reference stand-ins
@@ -48,7 +48,7 @@ _for_plots: "weakref.WeakKeyDictionary[object, plots.Training]" = weakref.WeakKe
 
 
 def _remember_for_plots(submission, seed: int, trained, losses: np.ndarray) -> None:
-    """Keep what the report's plots show (autograder.plots): the losses and, asked of the same
+    """Keep what the report's plots show (autograder.judge.plots): the losses and, asked of the same
     submission, the trained network's outputs on a grid. A failure here costs no points."""
     try:
         grid = plots.grid_outputs(submission, trained)

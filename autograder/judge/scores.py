@@ -1,0 +1,50 @@
+"""A grading run's results: one ``TestResult`` per graded test, gathered in ``Scores``."""
+
+from dataclasses import dataclass, field
+
+from autograder import SECTIONS
+from autograder.judge.plots import Training
+
+
+@dataclass
+class TestResult:
+    name: str
+    exercise: str
+    points: float
+    hidden: bool
+    passed: bool = False
+    output: str = ""
+    nodeid: str = ""
+    figures: list[str] = field(default_factory=list)  # plots that illustrate it (autograder.judge.plots)
+
+
+@dataclass
+class Scores:
+    """What one grading run collected, in the order of the sections."""
+
+    results: list[TestResult] = field(default_factory=list)
+    printed: str = ""
+    events: list[str] = field(default_factory=list)
+    submission: str = ""
+    internal_errors: list[str] = field(default_factory=list)  # grader bugs, never the student's
+    training: Training | None = None  # the xor tests' run from PRNGKey(0), for the plots
+    figures: dict[str, str] = field(default_factory=dict)  # plot name -> file, once drawn
+
+    def sort(self) -> None:
+        """Put the results in the order of the exercises (the xor tests run first)."""
+        self.results.sort(key=lambda r: SECTIONS.index(r.exercise))
+
+    def by_section(self) -> dict[str, tuple[float, float]]:
+        table: dict[str, tuple[float, float]] = {}
+        for r in self.results:
+            got, most = table.get(r.exercise, (0.0, 0.0))
+            table[r.exercise] = (got + (r.points if r.passed else 0.0), most + r.points)
+        return {s: table[s] for s in SECTIONS if s in table}
+
+    @property
+    def score(self) -> float:
+        return sum(r.points for r in self.results if r.passed)
+
+    @property
+    def max_score(self) -> float:
+        return sum(r.points for r in self.results)

@@ -1,0 +1,189 @@
+"""What the graded checks talk to: a submission, behind one interface with three back ends.
+
+``SandboxSubmission`` (the grader's): the submission runs in another process
+behind ``autograder.sandbox.door``; only plain data comes back.
+``InProcessSubmission`` (a notebook's, where nbgrader keeps the trust):
+the functions run here. ``ReferenceSubmission``: the reference, answered from
+its answer book when it can be. The checks call ``Submission.run`` and cannot
+tell which one they have.
+"""
+
+import contextlib
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from autograder import CALLS, KIT_ROOT, PACKAGE_DIR, XLA_CACHE_DIR
+from autograder.judge import reference
+from autograder.sandbox import wire
+from autograder.sandbox.calls import Call, perform, report_error
+from autograder.sandbox.door import SANDBOX_ROOT, Limits, SandboxProcess, SubmissionError
+
+if TYPE_CHECKING:
+    from autograder.judge.answers import AnswerBook
+
+__all__ = ["BLOCKED_ENV", "InProcessSubmission", "Limits", "ReferenceSubmission", "SandboxSubmission",
+           "Submission", "SubmissionError", "use_compilation_cache"]
+
+
+class Submission:
+    """What the graded checks talk to."""
+
+    name = "submission"
+
+    def call(self, call: Call) -> Any:
+        raise NotImplementedError
+
+    def run(self, function: str, *args: Any, transforms: tuple[str, ...] = (), in_axes: Any = 0,
+            with_reference: tuple[str, ...] | None = None, echo_args: bool = False,
+            **kwargs: Any) -> Any:
+        """``function(*args, **kwargs)``, transformed; the functions it calls are the
+        reference's unless ``with_reference`` says otherwise."""
+        if with_reference is None:  # a student's release has no reference to lend: its own then
+            with_reference = CALLS.get(function, ()) if reference.available() else ()
+        return self.call(Call(function, tuple(args), dict(kwargs), tuple(transforms), in_axes,
+                              tuple(with_reference), echo_args))
+
+    def printed(self) -> str:
+        """What the submission printed so far (capped)."""
+        return ""
+
+    def close(self) -> None:
+        pass
+
+
+class InProcessSubmission(Submission):
+    """Functions from a namespace in this process; results still go through the wire
+    so that both back ends hand the checks the same kinds of values."""
+
+    def __init__(self, namespace: Mapping[str, Any], source_file: str | None = None,
+                 name: str = "submission") -> None:
+        import jax
+
+        self.namespace = namespace
+        self.source_file = source_file
+        self.name = name
+        self._jax = jax
+
+    def call(self, call: Call) -> Any:
+        references = vars(reference.load()) if call.with_reference else {}
+        try:
+            value = perform(call, self.namespace, references, self._jax)  # type: ignore[arg-type]
+        except Exception as error:
+            raise SubmissionError(call, "raised", report_error(error, self.source_file)) from None
+        return wire.decode(wire.encode(value))
+
+
+class ReferenceSubmission(Submission):
+    """The reference solution; answers come from the answer book when it has them."""
+
+    name = "reference"
+
+    def __init__(self, book: "AnswerBook | None" = None, live: bool | None = None) -> None:
+        """``live``: compute what the book lacks (default: when this kit has the reference)."""
+        from autograder.judge.answers import AnswerBook, answers_file
+
+        self.book = book if book is not None else AnswerBook(answers_file())
+        self.live = reference.available() if live is None else live
+        self._module: InProcessSubmission | None = None
+
+    def call(self, call: Call) -> Any:
+        call = replace(call, with_reference=())
+        known = self.book.get(call)
+        if known is not None:
+            return known[0]
+        if not self.live:
+            raise LookupError(f"no recorded reference answer for {call.describe()}")
+        if self._module is None:
+            use_compilation_cache(writable=True)
+            module = reference.load()
+            self._module = InProcessSubmission(vars(module), module.__file__, name="reference")
+        value = self._module.call(call)
+        self.book.put(call, value)
+        return value
+
+    def close(self) -> None:
+        self.book.save()
+
+
+def use_compilation_cache(writable: bool) -> None:
+    """Read compiled programs from XLA_CACHE_DIR; write new ones only if ``writable``
+    (the judge, never a sandbox)."""
+    import jax
+
+    if writable:
+        with contextlib.suppress(OSError):
+            XLA_CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    if not XLA_CACHE_DIR.is_dir():
+        return
+    jax.config.update("jax_compilation_cache_dir", str(XLA_CACHE_DIR))
+    jax.config.update("jax_persistent_cache_min_entry_size_bytes", -1)
+    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0 if writable else 1e9)
+
+
+# More paths a submission may not read, separated by os.pathsep: ``grade FOLDER`` names the
+# class's folder and its grades here, so that no student reads another's work.
+BLOCKED_ENV = "XOR_KIT_BLOCKED"
+
+
+def _reach(submission: Path, home: Path) -> dict[str, list[str]]:
+    """What a submission may read (autograder.sandbox.child.Guard). ``blocked``: never (the package,
+    the reference and its answers, the kit's tests, this judge's /proc entry). ``private``:
+    not, except what is ``allowed`` (its own folder, Python, the compiled-program cache): the
+    whole kit (its benchmarks and docs hold working code too), the other sandboxes, the
+    folder it was handed in from and, in ``grade FOLDER``, the class's work and grades."""
+    names = ["solutions", "tests", "source", "notebooks", ".git", "release"]
+    from autograder.judge.answers import ANSWERS_DIR
+
+    extra = [Path(p) for p in os.environ.get(BLOCKED_ENV, "").split(os.pathsep) if p]
+    given = [f.resolve() for f in (submission.resolve().parent, *extra)]
+    private = [KIT_ROOT, SANDBOX_ROOT.resolve(), *(f for f in given if not home.resolve().is_relative_to(f))]
+    allowed = [home, Path(sys.prefix), Path(sys.base_prefix), XLA_CACHE_DIR]
+    return {
+        "blocked": [str(PACKAGE_DIR), str(ANSWERS_DIR), f"/proc/{os.getpid()}",
+                    *(str(KIT_ROOT / n) for n in names)],
+        "private": [str(f) for f in private],  # a folder holding the home (say "/") is not given
+        "allowed": [str(p.resolve()) for p in allowed],
+    }
+
+
+class SandboxSubmission(Submission):
+    """A submission file graded in a sandbox process, with the reference functions it calls
+    lent to it (as source) the first time a call needs them."""
+
+    def __init__(self, path: Path, limits: Limits | None = None) -> None:
+        self.path = Path(path)
+        self.name = self.path.name
+        self.limits = limits or Limits()
+        self.process = SandboxProcess(self.path, self.limits, {}, str(XLA_CACHE_DIR))
+        self.process.reach = _reach(self.path, self.process.home)
+
+    @property
+    def events(self) -> list[str]:
+        return self.process.events
+
+    @property
+    def import_error(self) -> SubmissionError | None:
+        return self.process.import_error
+
+    @property
+    def spent(self) -> float:
+        return self.process.spent
+
+    def call(self, call: Call) -> Any:
+        if call.with_reference:
+            self.process.start()
+            names = reference.needed(call.with_reference)
+            missing = tuple(n for n in names if n not in self.process.revealed)
+            if missing:
+                self.process.reveal(missing, reference.source_of(missing), call)
+        return self.process.call(call)
+
+    def printed(self) -> str:
+        return self.process.printed()
+
+    def close(self) -> None:
+        self.process.close()

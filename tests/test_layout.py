@@ -1,0 +1,94 @@
+"""The package's rooms and the direction of their imports (docs/trust.md opens with the map).
+
+One AST pass over autograder/ that counts every import, those inside functions too.
+"""
+
+import ast
+from pathlib import Path
+
+import autograder
+
+PACKAGE = Path(autograder.__file__).parent
+# room -> the rooms it may import (besides itself and the top-level constants, autograder/__init__)
+ALLOWED = {
+    "sandbox": set(),
+    "judge": {"sandbox", "suites"},  # notebook_checks runs the suites' test functions in a kernel
+    "suites": {"judge", "sandbox"},
+    "authoring": {"judge"},
+    "coursework": {"judge", "sandbox", "authoring"},
+    "cli": {"judge", "authoring", "coursework"},
+    "notebook": {"judge"},
+    "__main__": {"cli"},
+}
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports_of(path: Path) -> set[str]:
+    """The autograder modules ``path`` imports, resolved to module names that exist."""
+    found: set[str] = set()
+    package = module_name(path) if path.name == "__init__.py" else module_name(path).rpartition(".")[0]
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                base = ".".join([*package.split(".")[: len(package.split(".")) - node.level + 1],
+                                 *([base] if base else [])])
+            names = [base, *(f"{base}.{a.name}" for a in node.names)]
+        else:
+            continue
+        found |= {n for n in names if n.split(".")[0] == "autograder" and n in MODULES}
+    return found
+
+
+MODULES = {module_name(p): p for p in PACKAGE.rglob("*.py")}
+GRAPH = {name: imports_of(path) - {name} for name, path in MODULES.items()}
+
+
+def room_of(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else "__init__"
+
+
+def test_the_graph_sees_imports_inside_functions():
+    assert "autograder.judge.report" in GRAPH["autograder.judge.plugin"]
+    assert "autograder.sandbox.wire" in GRAPH["autograder.sandbox.calls"]  # imported in a method
+
+
+def test_no_import_circles():
+    done: set[str] = set()
+
+    def visit(name: str, path: list[str]) -> None:
+        assert name not in path, "import circle: " + " -> ".join([*path[path.index(name):], name])
+        if name in done:
+            return
+        for target in sorted(GRAPH[name]):
+            visit(target, [*path, name])
+        done.add(name)
+
+    for name in sorted(GRAPH):
+        visit(name, [])
+
+
+def test_rooms_import_only_in_the_allowed_direction():
+    wrong = [f"{source} imports {target}" for source, targets in GRAPH.items() for target in targets
+             if room_of(target) not in {room_of(source), "__init__", *ALLOWED.get(room_of(source), ())}
+             and room_of(source) != "__init__"]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_sandbox_imports_nothing_of_the_kit_outside_its_room():
+    outside = {f"{s} imports {t}" for s, ts in GRAPH.items() if room_of(s) == "sandbox"
+               for t in ts if room_of(t) != "sandbox"}
+    assert not outside
+
+
+def test_every_room_says_what_it_holds():
+    for room in ("judge", "sandbox", "suites", "authoring", "coursework"):
+        doc = ast.get_docstring(ast.parse((PACKAGE / room / "__init__.py").read_text()))
+        assert doc and len(doc.splitlines()) >= 2, room
