@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
         report.write_atomic(Path(args.output), text)
         print(f"wrote {args.output}: {scores.score:g} / {scores.max_score:g}")
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(report.printable(text))
     return 0
 
 

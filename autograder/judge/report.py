@@ -111,11 +111,17 @@ def dumps(result: dict) -> str:
     return json.dumps(result, indent=2) + "\n"
 
 
+def printable(text: str) -> str:
+    """``text`` with what UTF-8 cannot encode (a lone surrogate from a submission) escaped."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file and a rename: a reader (or a
     grader interrupted halfway) sees the old file or the new one, never half of one."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", dir=path.parent, prefix=f".{path.name}.", delete=False) as out:
-        out.write(text)
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.",
+                                     delete=False) as out:
+        out.write(printable(text))
     os.chmod(out.name, 0o644)  # as an ordinary file; the temporary one was private
     os.replace(out.name, path)

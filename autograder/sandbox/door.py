@@ -84,6 +84,7 @@ class SandboxProcess:
         self._output_dropped = 0
         self.reach, self.xla_cache = reach, xla_cache
         self.revealed: set[str] = set()  # reference functions the child holds
+        self.hung: dict[str, str] = {}  # function -> why its call timed out (not tried again)
         self.home = private_folder()
 
     # -- process management -------------------------------------------------
@@ -119,7 +120,8 @@ class SandboxProcess:
         self._requests = os.fdopen(requests_w, "wb")
         self._replies = replies_r
         self.revealed = set()
-        self._drainer = threading.Thread(target=self._drain, args=(self._process.stdout,),
+        self._stop_draining = threading.Event()
+        self._drainer = threading.Thread(target=self._drain, args=(self._process.stdout, self._stop_draining),
                                          daemon=True)
         self._drainer.start()
         settings = {
@@ -138,9 +140,20 @@ class SandboxProcess:
             report = ErrorReport.from_wire(ready.get("error", {}))
             self.import_error = SubmissionError(None, "import", report)
 
-    def _drain(self, stream: Any) -> None:
-        cap = self.limits.output_kb * 1024
-        while chunk := stream.read1(65536):
+    def _drain(self, stream: Any, stop: threading.Event) -> None:
+        """Keep what the child prints, until EOF or ``stop``: a process the submission left
+        behind may hold the pipe open for ever, and the judge must not wait on it."""
+        cap, fd, after_stop = self.limits.output_kb * 1024, stream.fileno(), 0
+        while after_stop < 16:  # once stopped, what is already in the pipe, and not a flood
+            after_stop += stop.is_set()
+            ready, _, _ = select.select([fd], [], [], 0 if stop.is_set() else 0.2)
+            if not ready:
+                if stop.is_set():
+                    return
+                continue
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                return
             room = cap - len(self._output)
             self._output += chunk[: max(room, 0)]
             self._output_dropped += max(len(chunk) - max(room, 0), 0)
@@ -160,7 +173,8 @@ class SandboxProcess:
             self._process.wait()
         if self._process:
             if self._drainer is not None:
-                self._drainer.join(timeout=5)
+                self._stop_draining.set()
+                self._drainer.join()
             with contextlib.suppress(OSError):
                 self._process.stdout.close()
             with contextlib.suppress(OSError):
@@ -212,6 +226,8 @@ class SandboxProcess:
             message = (f"the time for this whole submission ({self.limits.total_seconds:g} s) ran out"
                        if budget else f"no answer after {seconds:g} s while {doing}")
             self.events.append(message)
+            if call is not None and kind == "timeout":
+                self.hung[call.function] = message
             raise SubmissionError(call, kind, ErrorReport("TimeoutError", message)) from None
         except (EOFError, OSError, ValueError) as error:
             code = self._process.wait() if self._process else None
@@ -225,8 +241,9 @@ class SandboxProcess:
             self.spent += time.monotonic() - started
 
     def start(self) -> None:
-        """Start the child if it is not running (after a crash or a timeout, a new one)."""
-        if self._process is None:
+        """Start the child if it is not running (after a crash or a timeout, a new one);
+        never again once its import failed: it would fail (or hang) the same way."""
+        if self._process is None and self.import_error is None:
             self._start()
 
     def reveal(self, names: tuple[str, ...], source: str, call: Call) -> None:
@@ -242,8 +259,11 @@ class SandboxProcess:
         if self.spent >= self.limits.total_seconds:
             message = f"the time for this whole submission ({self.limits.total_seconds:g} s) ran out"
             raise SubmissionError(call, "budget", ErrorReport("TimeoutError", message))
-        if self._process is None:
-            self._start()
+        if call.function in self.hung:
+            message = (f"{self.hung[call.function]} (an earlier call of {call.function} timed out, "
+                       "so it was not called again)")
+            raise SubmissionError(call, "timeout", ErrorReport("TimeoutError", message))
+        self.start()
         if self.import_error is not None:
             raise SubmissionError(call, self.import_error.kind, self.import_error.report)
         token = os.urandom(8).hex()
@@ -273,7 +293,10 @@ def _sandbox_user() -> dict[str, int]:
         return {}
     user = {"user": entry.pw_uid, "group": entry.pw_gid}
     # Can that user reach the interpreter and find JAX? (Finding it imports nothing: quick.)
-    probe = subprocess.run([sys.executable, "-c", "import importlib.util as u; assert u.find_spec('jax')"],
-                           capture_output=True,
-                           cwd="/", timeout=120, **user)
+    try:
+        finds_jax = "import importlib.util as u; assert u.find_spec('jax')"
+        probe = subprocess.run([sys.executable, "-c", finds_jax], capture_output=True, cwd="/",
+                               timeout=120, **user)
+    except OSError:  # a folder above the interpreter is closed to that user: run as root, and say so
+        return {}
     return user if probe.returncode == 0 else {}

@@ -1,0 +1,74 @@
+"""The sandbox's door on its own: what it does after a call or an import runs out of time."""
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from autograder.sandbox.calls import Call
+from autograder.sandbox.door import Limits, SandboxProcess, SubmissionError
+
+NO_REACH = {"blocked": [], "private": [], "allowed": []}
+
+
+def sandbox(tmp_path: Path, source: str, **limits: float) -> SandboxProcess:
+    path = tmp_path / "xor_net.py"
+    path.write_text(source)
+    return SandboxProcess(path, Limits(**limits), NO_REACH)
+
+
+def failure(process: SandboxProcess, call: Call) -> tuple[SubmissionError, float]:
+    started = time.monotonic()
+    with pytest.raises(SubmissionError) as caught:
+        process.call(call)
+    return caught.value, time.monotonic() - started
+
+
+def test_a_function_that_timed_out_is_not_called_again(tmp_path):
+    process = sandbox(tmp_path, "import time\n\ndef relu(x):\n    time.sleep(1000)\n\n"
+                                "def loss(p, x, y):\n    return 1.0\n", call_seconds=3)
+    try:
+        relu = Call("relu", (np.zeros(2, np.float32),))
+        first, waited = failure(process, relu)
+        assert first.kind == "timeout" and waited >= 3
+        again, waited = failure(process, relu)
+        assert again.kind == "timeout" and waited < 1
+        assert "no answer after 3 s" in again.report.message and "not called again" in again.report.message
+        assert process.call(Call("loss", ({}, 0.0, 0.0))) == 1.0  # the other functions still answer
+    finally:
+        process.close()
+
+
+def test_an_import_that_timed_out_is_not_tried_again(tmp_path):
+    process = sandbox(tmp_path, "while True:\n    pass\n", import_seconds=3)
+    try:
+        relu = Call("relu", (np.zeros(2, np.float32),))
+        first, waited = failure(process, relu)
+        assert first.kind == "import" and waited >= 3
+        again, waited = failure(process, relu)
+        assert again.kind == "import" and waited < 1
+        assert again.report.message == first.report.message
+    finally:
+        process.close()
+
+
+def test_a_process_left_behind_holding_the_output_pipe_does_not_block_the_judge(tmp_path):
+    """The audit hook is no wall (docs/trust.md): past it, a submission forks a child that
+    keeps the sandbox's stdout open. Stopping the sandbox must still return at once."""
+    source = ("import os, sys, time\n"
+              "sys.modules['__main__'].Guard.__call__ = lambda *args: None\n"
+              "if os.fork() == 0:\n"
+              "    os.setsid()\n"
+              "    time.sleep(30)\n"
+              "    os._exit(0)\n"
+              "def relu(x):\n"
+              "    time.sleep(1000)\n")
+    process = sandbox(tmp_path, source, call_seconds=3)
+    try:
+        error, waited = failure(process, Call("relu", (np.zeros(2, np.float32),)))
+        assert error.kind == "timeout" and waited < 15
+    finally:
+        started = time.monotonic()
+        process.close()
+        assert time.monotonic() - started < 5
