@@ -201,3 +201,9 @@ def test_the_sandbox_applies_the_real_jit_whatever_a_submission_patches():
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert "patched: [0. 2.]" in done.stdout, done.stderr[-2000:]
     assert "genuine: TracerArrayConversionError" in done.stdout, done.stderr[-2000:]
+
+
+def test_every_report_stays_small_whatever_comes_back(graded):
+    for name in ("results.json", "results.txt"):
+        sizes = {p.parent.name: p.stat().st_size for p in graded["out"].glob(f"*/{name}")}
+        assert sizes and max(sizes.values()) < 1 << 20, sorted(sizes.items(), key=lambda kv: -kv[1])[:3]

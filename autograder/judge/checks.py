@@ -83,7 +83,7 @@ def assert_same_keys(got: Any, expected: dict, called: str) -> dict:
         raise Feedback(f"Called {called}\n  got: {show(got)}\n  expected a dict with keys "
                        f"{sorted(expected)}.")
     if set(got) != set(expected):
-        raise Feedback(f"Called {called}\n  got keys:      {sorted(map(str, got))}\n  expected keys: "
+        raise Feedback(f"Called {called}\n  got keys:      {show(sorted(map(str, got)))}\n  expected keys: "
                        f"{sorted(expected)} (exactly these).")
     return got
 

@@ -65,20 +65,29 @@ def _where(where: str) -> str:
     return "\nIn your code:\n  " + where.replace("\n", "\n  ") if where else ""
 
 
+SHOWN_CHARS = 600  # a value's rendering in a message, at most (a return value may be huge)
+
+
 def show(value: Any) -> str:
     """A short, readable rendering of a value for a message."""
+    text = _render(value)
+    return text if len(text) <= SHOWN_CHARS else f"{text[:SHOWN_CHARS]}... ({len(text)} characters)"
+
+
+def _render(value: Any) -> str:
     if isinstance(value, np.ndarray):
         with np.printoptions(precision=5, threshold=12, edgeitems=3, suppress=True):
             text = np.array2string(value, separator=", ")
         return f"{text} (shape {value.shape}, {value.dtype})"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k!r}: {show(v)}" for k, v in value.items()) + "}"
+        shown = ", ".join(f"{str(k)[:40]!r}: {show(v)}" for k, v in list(value.items())[:8])
+        return "{" + shown + (f", ... ({len(value)} keys)" if len(value) > 8 else "") + "}"
     if isinstance(value, Opaque):
         return str(value)
     if isinstance(value, list | tuple):
         inner = ", ".join(show(v) for v in value[:6]) + (", ..." if len(value) > 6 else "")
         return f"a {type(value).__name__} ({inner})"
-    return repr(value)
+    return repr(value)[: SHOWN_CHARS + 1]
 
 
 def fail(called: str, got: Any, expected: Any, hint: str = "") -> None:

@@ -124,11 +124,20 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
             name=test_name(item), exercise=exercise,
             points=float(mark.args[0]) if mark else 0.0,
             hidden=item.get_closest_marker("hidden") is not None,
-            passed=report.passed, output="\n".join(t for t in (output, extra) if t),
+            passed=report.passed, output=capped("\n".join(t for t in (output, extra) if t)),
             nodeid=item.nodeid,
             figures=[str(v) for k, v in item.user_properties if k == "figure"],
         ))
     return report
+
+
+OUTPUT_CHARS = 8000  # one test's feedback, at most: a report stays small whatever comes back
+
+
+def capped(text: str) -> str:
+    if len(text) <= OUTPUT_CHARS:
+        return text
+    return f"{text[:OUTPUT_CHARS]}\n... ({len(text)} characters in all)"
 
 
 @pytest.fixture(scope="session")

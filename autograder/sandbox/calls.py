@@ -79,7 +79,8 @@ def summarize(value: Any) -> str:
             return f"array([{flat}], shape={tuple(value.shape)})"
         return f"array(shape={tuple(value.shape)}, dtype={value.dtype})"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k!r}: {summarize(v)}" for k, v in value.items()) + "}"
+        shown = ", ".join(f"{k!r}: {summarize(v)}" for k, v in list(value.items())[:8])
+        return "{" + shown + (f", ... ({len(value)} keys)" if len(value) > 8 else "") + "}"
     if isinstance(value, tuple | list):
         return "(" + ", ".join(summarize(v) for v in value) + ")"
     return repr(value)
