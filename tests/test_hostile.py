@@ -166,8 +166,9 @@ def test_the_attacks_are_real_outside_the_sandbox(tmp_path):
 
 
 def test_the_limits_are_grade_options():
-    """--memory-mb raises the memory limit (huge_memory's update then runs), --total-timeout caps
-    the time a submission gets in all, --call-timeout the time of one call."""
+    """--memory-mb raises the memory limit (huge_memory's update then runs), --call-timeout caps
+    the time of one call (a function that timed out is not called again), --total-timeout the
+    time a submission gets in all."""
     hungry = CORPUS / "hostile" / "huge_memory.py"
     roomy = run_grader("grade", str(hungry), "--exercise", "update", "--memory-mb", "16384",
                        "--format", "json")
@@ -182,6 +183,11 @@ def test_the_limits_are_grade_options():
     assert time.monotonic() - started < 120
     text = "\n".join(t["output"] for t in json.loads(short.stdout)["tests"])
     assert "no answer after 3 s" in text
+    assert "so it was not called again" in text  # one wait, not one per test
+    capped = run_grader("grade", str(endless), "--exercise", "batched_predict", "--call-timeout", "60",
+                        "--total-timeout", "8", "--format", "json")
+    assert capped.returncode == 0, capped.stderr[-2000:]
+    text = "\n".join(t["output"] for t in json.loads(capped.stdout)["tests"])
     assert "the time for this whole submission (8 s) ran out" in text
 
 

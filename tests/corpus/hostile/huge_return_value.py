@@ -1,4 +1,4 @@
-"""hostile: lose:init_params,xor: init_params returns a dict of 600,000 keys; the report must stay small"""
+"""hostile: lose:init_params,xor: init_params returns a dict of 100,000 keys; the report must stay small"""
 
 import functools
 
@@ -35,7 +35,7 @@ def relu(x):
 
 
 def init_params(key, input_dims=2, n_hidden=16, output_dims=1, scale=SCALE):
-    return {f"w{i}": i for i in range(600_000)}
+    return {f"w{i}": i for i in range(100_000)}
 
 
 def _unused_init_params(key, input_dims=2, n_hidden=16, output_dims=1, scale=SCALE):
