@@ -98,7 +98,7 @@ class ReferenceSubmission(Submission):
         if not self.live:
             raise LookupError(f"no recorded reference answer for {call.describe()}")
         if self._module is None:
-            use_compilation_cache(writable=True)
+            use_compilation_cache()
             module = reference.load()
             self._module = InProcessSubmission(vars(module), module.__file__, name="reference")
         value = self._module.call(call)
@@ -109,19 +109,18 @@ class ReferenceSubmission(Submission):
         self.book.save()
 
 
-def use_compilation_cache(writable: bool) -> None:
-    """Read compiled programs from XLA_CACHE_DIR; write new ones only if ``writable``
-    (the judge, never a sandbox)."""
+def use_compilation_cache() -> None:
+    """Read and write compiled programs in XLA_CACHE_DIR (the judge; a sandbox only reads it,
+    ``autograder.sandbox.child.read_compilation_cache``)."""
     import jax
 
-    if writable:
-        with contextlib.suppress(OSError):
-            XLA_CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(OSError):
+        XLA_CACHE_DIR.mkdir(parents=True, exist_ok=True)
     if not XLA_CACHE_DIR.is_dir():
         return
     jax.config.update("jax_compilation_cache_dir", str(XLA_CACHE_DIR))
     jax.config.update("jax_persistent_cache_min_entry_size_bytes", -1)
-    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0 if writable else 1e9)
+    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
 
 
 # More paths a submission may not read, separated by os.pathsep: ``grade FOLDER`` names the
