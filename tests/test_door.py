@@ -15,7 +15,7 @@ NO_REACH = {"blocked": [], "private": [], "allowed": []}
 def sandbox(tmp_path: Path, source: str, **limits: float) -> SandboxProcess:
     path = tmp_path / "xor_net.py"
     path.write_text(source)
-    return SandboxProcess(path, Limits(**limits), NO_REACH)
+    return SandboxProcess(path, Limits(**limits), lambda home: NO_REACH)
 
 
 def failure(process: SandboxProcess, call: Call) -> tuple[SubmissionError, float]:

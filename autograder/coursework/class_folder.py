@@ -124,7 +124,13 @@ def scores_from_result(result: dict, submission: str):
             output=test.get("output", "")))
     if result.get("output"):
         scores.events.append(result["output"])
+    scores.wall = wall_of(result)
     return scores
+
+
+def wall_of(result: dict) -> str:
+    extra = result.get("extra_data")
+    return str(extra.get("wall", "")) if isinstance(extra, dict) else ""
 
 
 def text_of(result: dict, submission: str) -> str:
@@ -244,7 +250,7 @@ def write_gradebook(path: Path, entries: list[Entry], out: Path) -> tuple[int, i
 
     table = io.StringIO()
     writer = csv.writer(table)
-    writer.writerow(["student", "total", "max", *SECTIONS, "status"])
+    writer.writerow(["student", "total", "max", *SECTIONS, "status", "wall"])
     counts = [0, 0]
     for entry in entries:
         result = json.loads((out / entry.student / RESULTS).read_text())
@@ -253,7 +259,7 @@ def write_gradebook(path: Path, entries: list[Entry], out: Path) -> tuple[int, i
         counts[status != GRADED] += 1
         writer.writerow([entry.student, f"{result['score']:g}", f"{result.get('max_score', 0):g}",
                          *(f"{sections[s][0]:g}" if s in sections else ("0" if status != GRADED else "")
-                           for s in SECTIONS), status])
+                           for s in SECTIONS), status, wall_of(result)])
     write_atomic(path, table.getvalue())
     return counts[0], counts[1]
 
@@ -279,6 +285,14 @@ def run(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         print("error: --jobs must be at least 1", file=sys.stderr)
         return 2
+    if args.require_isolation is None:  # a class's work is untrusted: walls by default
+        args.require_isolation = True
+    if args.require_isolation:
+        from autograder.sandbox import walls
+
+        if refusal := walls.refusal():
+            print(f"error: {refusal}", file=sys.stderr)
+            return 3
     total = args.total_timeout or Limits.total_seconds
     limit = args.student_timeout or 2 * total + 120
     options = [*(("--exercise", args.exercise) if args.exercise else ()), *limit_options(args)]

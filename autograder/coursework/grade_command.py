@@ -12,6 +12,7 @@ from pathlib import Path
 from autograder import EXERCISE_PATH, SECTIONS
 from autograder.coursework import class_folder as batch
 from autograder.judge.submissions import Limits
+from autograder.sandbox import walls
 from autograder.sandbox.door import private_folder
 
 
@@ -33,6 +34,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
                              f"(default {Limits.total_seconds:g})")
     limits.add_argument("--memory-mb", type=positive, metavar="MB",
                         help=f"address space of the process running it (default {Limits.memory_mb})")
+    limits.add_argument("--require-isolation", action=argparse.BooleanOptionalAction,
+                        help="refuse to grade unless the kernel walls the submission in (namespaces, "
+                             "or Landlock and seccomp); default: on for a folder, off for one file")
     batch.configure(parser.add_argument_group("grading a folder of submissions"))
 
 
@@ -56,6 +60,9 @@ def run(args: argparse.Namespace) -> int:
     if path.suffix not in (".py", ".ipynb"):
         print(f"error: {path} is not a .py file, a .ipynb notebook or a folder", file=sys.stderr)
         return 2
+    if args.require_isolation and (refusal := walls.refusal()):
+        print(f"error: {refusal}", file=sys.stderr)
+        return 3
     extra = (("-m", args.exercise) if args.exercise else ()) + limit_options(args)
     if path.suffix == ".ipynb":
         from autograder.authoring.notebook_module import NotebookError

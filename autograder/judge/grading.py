@@ -50,5 +50,6 @@ def limit_options(args: argparse.Namespace) -> tuple[str, ...]:
     """The limits given on the command line, as options of the graded suites (autograder.judge.plugin)."""
     given = {"--call-timeout": args.call_timeout, "--total-timeout": args.total_timeout,
              "--memory-mb": args.memory_mb}
+    isolation = ("--require-isolation",) if getattr(args, "require_isolation", None) else ()
     return tuple(part for option, value in given.items() if value is not None
-                 for part in (option, f"{value:g}"))
+                 for part in (option, f"{value:g}")) + isolation

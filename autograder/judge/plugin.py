@@ -43,6 +43,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--memory-mb", type=float, default=Limits.memory_mb,
                     help="megabytes of address space the submission's process may use")
     group.addoption("--no-hidden", action="store_true", help="skip the hidden tests")
+    group.addoption("--require-isolation", action="store_true",
+                    help="refuse to grade without a kernel wall around the submission")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -154,12 +156,13 @@ def submission(request: pytest.FixtureRequest):
     limits = Limits(call_seconds=config.getoption("--call-timeout"),
                     total_seconds=config.getoption("--total-timeout"),
                     memory_mb=int(config.getoption("--memory-mb")))
-    sandbox = SandboxSubmission(path, limits)
+    sandbox = SandboxSubmission(path, limits, require_isolation=config.getoption("--require-isolation"))
     try:
         yield sandbox
     finally:
         scores = config.xor_scores  # type: ignore[attr-defined]
         scores.printed, scores.events = sandbox.printed(), list(sandbox.events)
+        scores.wall = sandbox.wall
         sandbox.close()
 
 

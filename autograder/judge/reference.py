@@ -2,6 +2,7 @@
 
 import ast
 import importlib.util
+import marshal
 from functools import cache
 from pathlib import Path
 from types import ModuleType
@@ -52,3 +53,8 @@ def source_of(exercises: tuple[str, ...], path: Path = SOLUTION_PATH) -> str:
         or isinstance(node, ast.Import | ast.ImportFrom | ast.Assign | ast.AnnAssign)
     ]
     return "\n\n".join(ast.unparse(node) for node in kept) + "\n"
+
+
+def code_of(exercises: tuple[str, ...], path: Path = SOLUTION_PATH) -> bytes:
+    """``source_of`` compiled here, docstrings dropped, marshalled: what a sandbox is lent."""
+    return marshal.dumps(compile(source_of(exercises, path), "<reference>", "exec", optimize=2))

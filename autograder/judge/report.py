@@ -58,6 +58,8 @@ def text_report(scores: Scores, seconds: float) -> str:
                   + ", ".join(scores.figures.values())]
     if scores.events:
         parts += ["", "While grading: " + "; ".join(scores.events)]
+    if scores.wall:
+        parts += ["", f"Your code ran isolated by: {scores.wall}"]
     if scores.printed.strip():
         parts += ["", "Your code printed (first part):", scores.printed.strip()[:2000]]
     return "\n".join(parts) + "\n"
@@ -85,6 +87,8 @@ def results_json(scores: Scores, seconds: float) -> dict[str, Any]:
     }
     if notes:
         result["output"] = "\n\n".join(notes)
+    if scores.wall:
+        result["extra_data"] = {"wall": scores.wall}  # Gradescope keeps it; gradebooks read it
     return result
 
 

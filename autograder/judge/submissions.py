@@ -140,25 +140,37 @@ def _reach(submission: Path, home: Path) -> dict[str, list[str]]:
     extra = [Path(p) for p in os.environ.get(BLOCKED_ENV, "").split(os.pathsep) if p]
     given = [f.resolve() for f in (submission.resolve().parent, *extra)]
     private = [KIT_ROOT, SANDBOX_ROOT.resolve(), *(f for f in given if not home.resolve().is_relative_to(f))]
-    allowed = [home, Path(sys.prefix), Path(sys.base_prefix), XLA_CACHE_DIR]
+    allowed = [home, Path(sys.prefix), Path(sys.base_prefix)]
     return {
-        "blocked": [str(PACKAGE_DIR), str(ANSWERS_DIR), f"/proc/{os.getpid()}",
+        "blocked": [str(PACKAGE_DIR), str(ANSWERS_DIR), str(XLA_CACHE_DIR), f"/proc/{os.getpid()}",
                     *(str(KIT_ROOT / n) for n in names)],
         "private": [str(f) for f in private],  # a folder holding the home (say "/") is not given
         "allowed": [str(p.resolve()) for p in allowed],
     }
 
 
+def hidden_paths() -> list[Path]:
+    """What of the kit a sandbox must not see even where the interpreter's folders hold it
+    (a kit installed into site-packages): all but the sandbox room, which is bound in apart."""
+    from autograder.judge.answers import ANSWERS_DIR
+
+    return [PACKAGE_DIR, KIT_ROOT / "solutions", ANSWERS_DIR, XLA_CACHE_DIR]
+
+
 class SandboxSubmission(Submission):
     """A submission file graded in a sandbox process, with the reference functions it calls
-    lent to it (as source) the first time a call needs them."""
+    lent to it (compiled, not as source) the first time a call needs them."""
 
-    def __init__(self, path: Path, limits: Limits | None = None) -> None:
+    def __init__(self, path: Path, limits: Limits | None = None, require_isolation: bool = False) -> None:
         self.path = Path(path)
         self.name = self.path.name
         self.limits = limits or Limits()
-        self.process = SandboxProcess(self.path, self.limits, {}, str(XLA_CACHE_DIR))
-        self.process.reach = _reach(self.path, self.process.home)
+        self.process = SandboxProcess(self.path, self.limits, lambda home: _reach(self.path, home),
+                                      hidden_paths(), require_isolation=require_isolation)
+
+    @property
+    def wall(self) -> str:
+        return self.process.wall
 
     @property
     def events(self) -> list[str]:
@@ -178,7 +190,7 @@ class SandboxSubmission(Submission):
             names = reference.needed(call.with_reference)
             missing = tuple(n for n in names if n not in self.process.revealed)
             if missing:
-                self.process.reveal(missing, reference.source_of(missing), call)
+                self.process.reveal(missing, reference.code_of(missing), call)
         return self.process.call(call)
 
     def printed(self) -> str:

@@ -7,8 +7,10 @@ files, other processes and the network, imports the submission, then answers
 the judge's calls one at a time with plain data (``autograder.sandbox.wire``).
 """
 
+import base64
 import contextlib
 import importlib.util
+import marshal
 import os
 import resource
 import signal
@@ -120,7 +122,7 @@ class Guard:
             raise ImportError(f"a submission may not import {args[0]}")
 
 
-def set_limits(memory_mb: int, cpu_seconds: int, file_mb: int) -> None:
+def set_limits(memory_mb: int, cpu_seconds: int, file_mb: int, max_processes: int = 0) -> None:
     def lower(which: int, value: int) -> None:
         soft, hard = resource.getrlimit(which)
         value = value if hard == resource.RLIM_INFINITY else min(value, hard)
@@ -132,6 +134,8 @@ def set_limits(memory_mb: int, cpu_seconds: int, file_mb: int) -> None:
         lower(resource.RLIMIT_CPU, cpu_seconds)
     lower(resource.RLIMIT_FSIZE, file_mb << 20)
     lower(resource.RLIMIT_CORE, 0)
+    if max_processes:  # counts every process and thread of this uid: one the judge leased to it
+        lower(resource.RLIMIT_NPROC, max_processes)
 
 
 def import_submission(path: Path) -> dict:
@@ -160,10 +164,10 @@ class Sandbox:
             if getattr(jax.config, name, value) != value:
                 self.update_option(name, value)
 
-    def reveal(self, source: str) -> None:
-        """Load reference functions that the next calls put in place (judge's source)."""
+    def reveal(self, code: str) -> None:
+        """Load reference functions that the next calls put in place (the judge compiled them)."""
         namespace: dict = {"__name__": "reference"}
-        exec(compile(source, "<reference>", "exec"), namespace)
+        exec(marshal.loads(base64.b64decode(code)), namespace)
         self.references.update({k: v for k, v in namespace.items() if callable(v)})
 
     def answer(self, request: dict) -> dict:
@@ -209,25 +213,45 @@ def die_with(judge: int) -> None:
         os._exit(1)
 
 
-def read_compilation_cache(folder: str | None) -> None:
-    """Read compiled programs from the judge's cache, never write there."""
-    if folder and os.path.isdir(folder):
-        jax.config.update("jax_compilation_cache_dir", folder)
-        jax.config.update("jax_persistent_cache_min_entry_size_bytes", -1)
-        jax.config.update("jax_persistent_cache_min_compile_time_secs", 1e9)
+def drop_to(uid: int) -> None:
+    """As root inside the namespaces, become the uid the judge leased to this sandbox, for good
+    (bubblewrap left only the capabilities to do this; they go with it)."""
+    os.setgroups([])
+    os.setgid(uid)
+    os.setuid(uid)
+    if os.getuid() != uid or os.geteuid() != uid:
+        os._exit(3)
+
+
+def build_wall(settings: dict) -> str:
+    """The wall the judge asked for, as far as it can be built here; returns what holds."""
+    wall = settings.get("wall", "")
+    if wall != "landlock + seccomp":
+        return wall  # namespaces are built around this process; the hook is installed by main
+    from autograder.sandbox import confine
+
+    try:
+        limit = settings.get("max_processes") or None
+        return confine.confine(settings["readable"], [settings["home"]], limit)
+    except confine.ConfineError as error:
+        return f"audit hook only (landlock + seccomp failed: {error})"
 
 
 def main(argv: list[str]) -> int:
+    if len(argv) > 2:
+        drop_to(int(argv[2]))
     requests = os.fdopen(int(argv[0]), "rb")
     replies = os.fdopen(int(argv[1]), "wb")
     settings = read_message(requests)
     if settings is None:
         return 2
-    read_compilation_cache(settings.get("xla_cache"))  # before the options are snapshot
     sandbox = Sandbox(settings)
-    die_with(settings["judge"])
+    if settings.get("wall") != "namespaces (bubblewrap)":  # in a PID namespace the judge is not the parent
+        die_with(settings["judge"])
     close_side_doors()
-    set_limits(settings["memory_mb"], settings["cpu_seconds"], settings["file_mb"])
+    set_limits(settings["memory_mb"], settings["cpu_seconds"], settings["file_mb"],
+               settings.get("max_processes", 0))
+    wall = build_wall(settings)
     guard = Guard(settings["blocked"], settings["home"], settings["private"], settings["allowed"])
     sys.path[:] = [p for p in sys.path if p and not guard._blocked(p)]
     sys.path.insert(0, str(sandbox.submission.parent))
@@ -235,9 +259,10 @@ def main(argv: list[str]) -> int:
     sys.addaudithook(guard)
     try:
         sandbox.namespace = import_submission(sandbox.submission)
-        ready: dict = {"ready": True}
+        ready: dict = {"ready": True, "wall": wall}
     except BaseException as error:
-        ready = {"ready": False, "error": calls.report_error(error, str(sandbox.submission)).to_wire()}
+        ready = {"ready": False, "wall": wall,
+                 "error": calls.report_error(error, str(sandbox.submission)).to_wire()}
     sys.stdout.flush()
     write_message(replies, ready)
     while (request := read_message(requests)) is not None:

@@ -6,10 +6,10 @@ reference, the suites or the scores: the judge hands in what the child may
 reach and the reference source to lend, and gets values or a ``SubmissionError``.
 """
 
+import base64
 import contextlib
-import functools
+import errno
 import os
-import pwd
 import select
 import shutil
 import signal
@@ -18,16 +18,18 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import wire
+from . import walls, wire
 from .calls import Call, ErrorReport
 from .wire import HEADER, MAX_MESSAGE
 
 # The folder that holds the ``autograder`` package: the child imports its sandbox room from it.
 PACKAGE_PARENT = Path(__file__).resolve().parents[2]
+ROOM = Path(__file__).resolve().parent  # the only part of the kit a sandbox sees
 
 
 class SubmissionError(Exception):
@@ -65,15 +67,18 @@ def private_folder(prefix: str = "xor-sandbox-") -> Path:
 
 
 class SandboxProcess:
-    """A submission file running in its own process, under limits.
+    """A submission file running in its own process, behind the strongest wall this machine
+    builds (``walls``), under limits.
 
-    ``reach``: what the child may read (``child.Guard``); ``xla_cache``: a folder of compiled
-    programs it may read, or None."""
+    ``reach(home)``: what the hook lets the child read when no namespace hides the disk
+    (``child.Guard``); ``hidden``: folders of the kit the child must never see, even where
+    they lie inside the interpreter's own folders."""
 
-    def __init__(self, path: Path, limits: Limits, reach: dict[str, list[str]],
-                 xla_cache: str | None = None) -> None:
+    def __init__(self, path: Path, limits: Limits, reach: Callable[[Path], dict[str, list[str]]],
+                 hidden: list[Path] = (), wall: str | None = None, require_isolation: bool = False) -> None:
         self.path = Path(path)
         self.name = self.path.name
+        self.source = read_submission(self.path)  # read once: never again through a path
         self.limits = limits
         self.spent = 0.0  # seconds the submission has used, import included
         self.import_error: SubmissionError | None = None
@@ -82,38 +87,59 @@ class SandboxProcess:
         self._drainer: threading.Thread | None = None
         self._output = bytearray()
         self._output_dropped = 0
-        self.reach, self.xla_cache = reach, xla_cache
+        self.reach, self.hidden = reach, list(hidden)
+        self.wall = wall or walls.available()
+        self.require_isolation = require_isolation
+        if require_isolation:
+            walls.require_kernel_wall(self.wall)
         self.revealed: set[str] = set()  # reference functions the child holds
         self.hung: dict[str, str] = {}  # function -> why its call timed out (not tried again)
-        self.home = private_folder()
+        self.home: Path | None = None
+        self.lease = walls.UidLease()  # a uid of its own when the judge is root
 
     # -- process management -------------------------------------------------
 
+    def _new_home(self) -> Path:
+        """A fresh folder holding only the submission, written before anything runs there."""
+        home = private_folder()
+        descriptor = os.open(home / "xor_net.py", os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(self.source)
+        return home
+
     def _start(self) -> None:
-        target = self.home / "xor_net.py"
-        shutil.copyfile(self.path, target)
+        self.home = home = self._new_home()
+        uid = self.lease.uid
+        namespaces = self.wall == walls.NAMESPACES
+        if uid is not None and not namespaces and not walls.uids_can_run_python():
+            self.events.append(_NO_DROP)
+            uid = None
+        if uid is not None:
+            os.chown(home, uid, uid)  # a new folder in root's SANDBOX_ROOT: no one else can swap it
+        inside = Path(walls.INSIDE_HOME) if namespaces else home
         requests_r, requests_w = os.pipe()
         replies_r, replies_w = os.pipe()
-        user = _sandbox_user()
-        if user:  # Gradescope runs as root: the submission must not
-            os.chown(self.home, user["user"], user["group"])
-            os.chown(target, user["user"], user["group"])
-        elif os.geteuid() == 0:
-            self.events.append(_NO_DROP)
         env = {
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "HOME": str(self.home), "TMPDIR": str(self.home), "MPLCONFIGDIR": str(self.home),
+            "PATH": "/usr/bin:/bin", "HOME": str(inside), "TMPDIR": str(inside), "MPLCONFIGDIR": str(inside),
             "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0",
-            "PYTHONPATH": str(PACKAGE_PARENT), "TF_CPP_MIN_LOG_LEVEL": "3",
+            "PYTHONPATH": walls.INSIDE_KIT if namespaces else str(PACKAGE_PARENT),
+            "TF_CPP_MIN_LOG_LEVEL": "3",
         }
         for name in ("JAX_PLATFORMS", "XLA_FLAGS", "LANG", "LC_ALL", "CUDA_VISIBLE_DEVICES"):
             if name in os.environ:
                 env[name] = os.environ[name]
+        child = [sys.executable, "-m", "autograder.sandbox.child", str(requests_r), str(replies_w)]
+        user: dict[str, Any] = {}
+        if namespaces:
+            child += [str(uid)] if uid is not None else []  # as root: the child drops to it first
+            command = walls.bwrap_command(child, home, ROOM, self.hidden)
+        else:
+            command = child
+            if uid is not None:
+                user = {"user": uid, "group": uid, "extra_groups": []}
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "autograder.sandbox.child", str(requests_r), str(replies_w)],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            pass_fds=(requests_r, replies_w), cwd=self.home, env=env,
-            start_new_session=True, **user,
+            command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            pass_fds=(requests_r, replies_w), cwd=home, env=env, start_new_session=True, **user,
         )
         os.close(requests_r)
         os.close(replies_w)
@@ -124,11 +150,14 @@ class SandboxProcess:
         self._drainer = threading.Thread(target=self._drain, args=(self._process.stdout, self._stop_draining),
                                          daemon=True)
         self._drainer.start()
+        reach = {"blocked": [], "private": [], "allowed": []} if namespaces else self.reach(home)
         settings = {
-            "submission": str(target), "home": str(self.home), "judge": os.getpid(),
-            **self.reach, "xla_cache": self.xla_cache,
+            "submission": str(inside / "xor_net.py"), "home": str(inside), "judge": os.getpid(),
+            **reach, "wall": self.wall,
+            "readable": [*walls.readable_paths(self.hidden), str(ROOM), "/dev/null"],
             "memory_mb": self.limits.memory_mb, "file_mb": self.limits.file_mb,
             "cpu_seconds": int(self.limits.total_seconds + self.limits.import_seconds + 30),
+            "max_processes": MAX_PROCESSES if self.lease.uid is not None else 0,
         }
         self._send(settings)
         try:
@@ -136,6 +165,12 @@ class SandboxProcess:
         except SubmissionError as error:  # hung or died while importing: it would again
             self.import_error = SubmissionError(None, "import", error.report)
             return
+        if ready.get("wall") and ready["wall"] != self.wall:  # the child could not build it
+            self.events.append(f"the sandbox was held by the {ready['wall']}")
+            self.wall = str(ready["wall"])
+            if self.require_isolation:
+                self._kill()
+                walls.require_kernel_wall(self.wall)
         if not ready.get("ready"):
             report = ErrorReport.from_wire(ready.get("error", {}))
             self.import_error = SubmissionError(None, "import", report)
@@ -182,10 +217,15 @@ class SandboxProcess:
             with contextlib.suppress(OSError):
                 os.close(self._replies)
         self._process = None
+        if self.lease.uid is not None and self.wall != walls.NAMESPACES:
+            walls.end_processes_of(self.lease.uid)  # no PID namespace ended them
+        if self.home is not None:
+            remove_folder(self.home)
+            self.home = None
 
     def close(self) -> None:
         self._kill()
-        shutil.rmtree(self.home, ignore_errors=True)
+        self.lease.release()
 
     # -- messages -------------------------------------------------------------
 
@@ -246,12 +286,13 @@ class SandboxProcess:
         if self._process is None and self.import_error is None:
             self._start()
 
-    def reveal(self, names: tuple[str, ...], source: str, call: Call) -> None:
-        """Hand the child the reference functions ``names`` (defined by ``source``)."""
+    def reveal(self, names: tuple[str, ...], code: bytes, call: Call) -> None:
+        """Hand the child the reference functions ``names``, as a marshalled code object
+        that defines them (compiled by the judge: no line of source reaches the child)."""
         self.start()
         if self.import_error is not None:
             return
-        self._send({"reveal": source})
+        self._send({"reveal": base64.b64encode(code).decode()})
         self._receive(self.limits.call_seconds, call, "loading reference functions")
         self.revealed.update(names)
 
@@ -278,25 +319,40 @@ class SandboxProcess:
         return wire.decode(reply["value"])
 
 
-_NO_DROP = (f"the grader runs as root but user 'nobody' cannot run {sys.executable} "
-            "(is a folder above it private?), so the submission ran as root")
+_NO_DROP = (f"the grader runs as root but other users cannot run {sys.executable} "
+            "(is a folder above it private?) and no namespace could bind it in, so the submission "
+            "ran as root")
+# Processes and threads a leased uid may have at once (JAX starts a few dozen threads).
+MAX_PROCESSES = 512
 
 
-@functools.cache
-def _sandbox_user() -> dict[str, int]:
-    """When root: the unprivileged user and group to run submissions as, if it can run Python."""
-    if os.geteuid() != 0 or os.environ.get("XOR_KIT_SANDBOX_USER") == "same":
-        return {}
+def read_submission(path: Path) -> bytes:
+    """The submission's bytes; a symbolic link is refused (it could point anywhere)."""
     try:
-        entry = pwd.getpwnam(os.environ.get("XOR_KIT_SANDBOX_USER", "nobody"))
-    except KeyError:
-        return {}
-    user = {"user": entry.pw_uid, "group": entry.pw_gid}
-    # Can that user reach the interpreter and find JAX? (Finding it imports nothing: quick.)
-    try:
-        finds_jax = "import importlib.util as u; assert u.find_spec('jax')"
-        probe = subprocess.run([sys.executable, "-c", finds_jax], capture_output=True, cwd="/",
-                               timeout=120, **user)
-    except OSError:  # a folder above the interpreter is closed to that user: run as root, and say so
-        return {}
-    return user if probe.returncode == 0 else {}
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise SubmissionFileError(f"{path} is a symbolic link: hand in the file itself") from None
+        raise SubmissionFileError(f"cannot read {path}: {error.strerror}") from None
+    with os.fdopen(descriptor, "rb") as file:
+        return file.read(MAX_SUBMISSION_BYTES + 1)[:MAX_SUBMISSION_BYTES]
+
+
+MAX_SUBMISSION_BYTES = 4 << 20
+
+
+class SubmissionFileError(Exception):
+    """The submission file cannot be read as given."""
+
+
+def remove_folder(folder: Path) -> None:
+    """Remove a sandbox's folder (its processes have ended), even parts it made read-only."""
+    def unlock(function: Callable, path: str, _: Any) -> None:
+        if os.geteuid() != 0:  # root needs no permission bits, and must not chmod by path
+            with contextlib.suppress(OSError):
+                os.chmod(os.path.dirname(path), 0o700)
+                function(path)
+
+    shutil.rmtree(folder, onerror=unlock)
+    if folder.exists():
+        shutil.rmtree(folder, ignore_errors=True)

