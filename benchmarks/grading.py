@@ -56,7 +56,7 @@ NOT_COPIED = (".git", ".venv", ".tox", ".cache", "__pycache__", "*.egg-info", ".
 def make_kit(source: Path, folder: Path) -> Path:
     """A copy of the kit's files, readable by the sandbox's user, with no caches."""
     shutil.copytree(source, folder, ignore=shutil.ignore_patterns(*NOT_COPIED))
-    folder.parent.chmod(0o755)  # mkdtemp's folder is private: the sandbox runs as nobody
+    folder.parent.chmod(0o755)  # mkdtemp's folder is private; a sandbox may run as another uid
     return folder
 
 
@@ -178,7 +178,7 @@ def breakdown_table(cold: dict[str, Any], warm: dict[str, Any], sandbox: list[li
         return [
             seconds(d["process"]), seconds(d["import_jax"]), seconds(d["import_judge"]),
             seconds(d["grade"]), seconds(start),
-            seconds(total(d, "nobody_check")),
+            seconds(total(d, "wall_probe")),
             f"{seconds(trips)} ({calls} calls, {trips / max(calls, 1) * 1000:.0f} ms each)",
             f"{seconds(reference)} ({count(d, 'reference_call')} calls,"
             f" {count(d, 'reference_computed')} computed)",
@@ -191,7 +191,7 @@ def breakdown_table(cold: dict[str, Any], warm: dict[str, Any], sandbox: list[li
         "whole process (wall, seen from outside)", "import JAX, start its CPU backend",
         "import the judge (pytest, autograder)", "grade_file (the pytest run)",
         "... sandbox start: spawn, import JAX, import the submission",
-        "... ... of which: check that user nobody can run Python",
+        "... ... of which: find the strongest wall that starts here",
         "... sandbox round trips after the start", "... reference answers (answer book or computed)",
         "... the judge's own work: pytest, checks, comparisons", "... sandbox stop",
         "... answer book saved", "interpreter start and exit, the rest",

@@ -15,13 +15,13 @@ import pytest
 
 # What the timers measure: (module, owner or None for a function, attribute) -> key.
 TIMED = {
-    ("autograder.sandbox.door", "SandboxSubmission", "_start"): "sandbox_start",  # spawn + imports
-    ("autograder.sandbox.door", None, "_sandbox_user"): "nobody_check",  # can user nobody run Python?
-    ("autograder.sandbox.door", "SandboxSubmission", "call"): "sandbox_call",  # the first one starts it
-    ("autograder.sandbox.door", "SandboxSubmission", "close"): "sandbox_stop",
-    ("autograder.sandbox.door", "ReferenceSubmission", "call"): "reference_call",  # book or computed
+    ("autograder.sandbox.door", "SandboxProcess", "_start"): "sandbox_start",  # walls, spawn, imports
+    ("autograder.sandbox.walls", None, "available"): "wall_probe",  # which wall starts here (once)
+    ("autograder.judge.submissions", "SandboxSubmission", "call"): "sandbox_call",  # the first one starts it
+    ("autograder.judge.submissions", "SandboxSubmission", "close"): "sandbox_stop",
+    ("autograder.judge.submissions", "ReferenceSubmission", "call"): "reference_call",  # book or computed
     ("autograder.judge.answers", "AnswerBook", "put"): "reference_computed",  # an answer not in the book
-    ("autograder.sandbox.door", "ReferenceSubmission", "close"): "book_save",
+    ("autograder.judge.submissions", "ReferenceSubmission", "close"): "book_save",
 }
 
 

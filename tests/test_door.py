@@ -6,16 +6,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from autograder.sandbox import walls
 from autograder.sandbox.calls import Call
 from autograder.sandbox.door import Limits, SandboxProcess, SubmissionError
 
 NO_REACH = {"blocked": [], "private": [], "allowed": []}
 
 
-def sandbox(tmp_path: Path, source: str, **limits: float) -> SandboxProcess:
+def sandbox(tmp_path: Path, source: str, wall: str | None = None, **limits: float) -> SandboxProcess:
     path = tmp_path / "xor_net.py"
     path.write_text(source)
-    return SandboxProcess(path, Limits(**limits), lambda home: NO_REACH)
+    return SandboxProcess(path, Limits(**limits), lambda home: NO_REACH, wall=wall)
 
 
 def failure(process: SandboxProcess, call: Call) -> tuple[SubmissionError, float]:
@@ -55,7 +56,8 @@ def test_an_import_that_timed_out_is_not_tried_again(tmp_path):
 
 def test_a_process_left_behind_holding_the_output_pipe_does_not_block_the_judge(tmp_path):
     """The audit hook is no wall (docs/trust.md): past it, a submission forks a child that
-    keeps the sandbox's stdout open. Stopping the sandbox must still return at once."""
+    keeps the sandbox's stdout open. Stopping the sandbox must still return at once. (With the
+    hook alone: seccomp would refuse the fork, a PID namespace would end the child.)"""
     source = ("import os, sys, time\n"
               "sys.modules['__main__'].Guard.__call__ = lambda *args: None\n"
               "if os.fork() == 0:\n"
@@ -64,7 +66,7 @@ def test_a_process_left_behind_holding_the_output_pipe_does_not_block_the_judge(
               "    os._exit(0)\n"
               "def relu(x):\n"
               "    time.sleep(1000)\n")
-    process = sandbox(tmp_path, source, call_seconds=3)
+    process = sandbox(tmp_path, source, walls.HOOK_ONLY, call_seconds=3)
     try:
         error, waited = failure(process, Call("relu", (np.zeros(2, np.float32),)))
         assert error.kind == "timeout" and waited < 15

@@ -66,9 +66,9 @@ def pick_file(folder: Path) -> Path | str:
     """The submission in a student's folder: xor_net.py / xor_net.ipynb, else the only
     .py or .ipynb in it (searched all the way down); or why there is none."""
     for name in PREFERRED:
-        if (folder / name).is_file():
+        if (folder / name).is_file() and not (folder / name).is_symlink():
             return folder / name
-    found = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in SUFFIXES
+    found = sorted(p for p in folder.rglob("*") if plain_file(p) and p.suffix in SUFFIXES
                    and not any(part.startswith(".") or part == "__pycache__"
                                for part in p.relative_to(folder).parts))
     if len(found) == 1:
@@ -79,13 +79,24 @@ def pick_file(folder: Path) -> Path | str:
         str(p.relative_to(folder)) for p in found[:5])
 
 
+def plain_file(path: Path) -> bool:
+    """A file, not a symbolic link: a link handed in could point at anything the grader reads."""
+    return path.is_file() and not path.is_symlink()
+
+
+SYMLINK = "a symbolic link, not a file: hand in the file itself"
+
+
 def find_entries(folder: Path, skip: tuple[Path, ...] = ()) -> list[Entry]:
     """The students in ``folder``, by name; hidden entries and ``skip`` are left out."""
     found: list[tuple[str, Entry]] = []
     for path in sorted(folder.iterdir()):
         if path.name.startswith(".") or path.name == "__pycache__" or path.resolve() in skip:
             continue
-        if path.is_dir():
+        if path.is_symlink():
+            name = path.stem if path.suffix in SUFFIXES else path.name
+            found.append((path.name, Entry(name, None, SYMLINK)))
+        elif path.is_dir():
             picked = pick_file(path)
             found.append((path.name, Entry(path.name, picked) if isinstance(picked, Path)
                            else Entry(path.name, None, picked)))

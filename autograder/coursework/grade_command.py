@@ -55,6 +55,9 @@ def run(args: argparse.Namespace) -> int:
     if not path.exists():
         print(f"error: no such file or folder: {path}", file=sys.stderr)
         return 2
+    if path.is_symlink():
+        print(f"error: {path} is a symbolic link: grade the file or folder itself", file=sys.stderr)
+        return 2
     if path.is_dir():
         return batch.run(args)
     if path.suffix not in (".py", ".ipynb"):

@@ -7,9 +7,9 @@ the image, and ``run_autograder`` for every submission. Both hand over to this
 module in the image, ``python -m autograder.coursework.gradescope STEP``:
 
 - ``prepare`` (setup.sh): grade the reference once, so that its answers and the
-  compiled programs are cached and a broken image fails to build; then make the
-  kit readable by root only, except the few modules the sandbox runs as user
-  ``nobody`` and the compiled-program cache it reads.
+  judge's compiled programs are cached and a broken image fails to build; say
+  which wall the sandboxes get here; then make the kit readable by root only,
+  except the few modules the sandbox runs.
 - ``autograde`` (run_autograder): find the submission, grade it in a process of
   its own and write results/results.json; when no grade comes out, a zero that
   says why.
@@ -30,10 +30,10 @@ import time
 import zipfile
 from pathlib import Path
 
-from autograder import KIT_ROOT, PACKAGE_DIR, SOLUTION_PATH, XLA_CACHE_DIR
+from autograder import KIT_ROOT, PACKAGE_DIR, SOLUTION_PATH
 
 ROOT = Path(os.environ.get("XOR_KIT_GRADESCOPE_ROOT", "/autograder"))
-VENV = "/opt/xor-kit-venv"  # outside /autograder, so that user nobody can run its Python
+VENV = "/opt/xor-kit-venv"  # outside /autograder, so that a sandbox's uid can run its Python
 # What the zip carries besides its two scripts: the kit, as its setup.sh installs it.
 SOURCES = ("autograder", "solutions", "exercises", "pyproject.toml", "README.md")
 LEFT_OUT = ("__pycache__", "answers")  # compiled files; a release's recorded answers
@@ -209,8 +209,9 @@ def prepare(source: Path = KIT_ROOT, root: Path = ROOT) -> int:
               file=sys.stderr)
         return 1
     lock_down(source, root)
+    wall = (result.get("extra_data") or {}).get("wall", "unknown")
     print(f"prepare: reference {result['score']:g} / {result['max_score']:g}; the kit is locked "
-          "away from submissions")
+          f"away from submissions; their sandboxes here: {wall}")
     return 0
 
 
@@ -224,37 +225,35 @@ def sandbox_modules(source: Path) -> list[Path]:
 
 
 def lock_down(source: Path, root: Path) -> None:
-    """Root only for everything in ``source``, except what user nobody needs to run a
-    sandbox: the folders down to the package, the modules the sandbox imports (and their
-    compiled files), and the compiled-program cache (read-only for it)."""
+    """Root only for everything in ``source``, except what a sandbox's uid needs where no
+    namespace binds the kit in: the folders down to the package and the modules the
+    sandbox imports (and their compiled files)."""
     import importlib.util
 
-    XLA_CACHE_DIR.mkdir(parents=True, exist_ok=True)
     modules = sandbox_modules(source)
     for path in [source, *source.rglob("*")]:
         if not path.is_symlink():
             path.chmod(stat.S_IMODE(path.lstat().st_mode) & ~0o077)
     readable = [*modules, *(Path(importlib.util.cache_from_source(str(m))) for m in modules)]
-    folders = {source, *(p for p in XLA_CACHE_DIR.parents if p.is_relative_to(source))}
+    folders = {source}
     for module in modules:  # every folder down to each module, and its compiled files' folder
         folders |= {p for p in module.parents if p.is_relative_to(source)} | {module.parent / "__pycache__"}
-    cache = [XLA_CACHE_DIR, *XLA_CACHE_DIR.rglob("*")]
-    for path in [*readable, *sorted(folders), *cache]:
+    for path in [*readable, *sorted(folders)]:
         if path.exists() and not path.is_symlink():
             path.chmod(stat.S_IMODE(path.stat().st_mode) | (0o055 if path.is_dir() else 0o044))
-    root.chmod(stat.S_IMODE(root.stat().st_mode) | 0o011)  # nobody may pass through to its code
+    root.chmod(stat.S_IMODE(root.stat().st_mode) | 0o011)  # a sandbox's uid may pass through to its code
 
 
 def find_submission(folder: Path) -> Path | str:
     """The file to grade: as a batch finds it in a student's folder, else xor_net.py or
     xor_net.ipynb anywhere below (a whole repository handed in); or why there is none."""
-    from autograder.coursework.class_folder import PREFERRED, pick_file
+    from autograder.coursework.class_folder import PREFERRED, pick_file, plain_file
 
     found = pick_file(folder)
     if isinstance(found, Path):
         return found
     for name in PREFERRED:
-        deeper = sorted((p for p in folder.rglob(name) if p.is_file() and not any(
+        deeper = sorted((p for p in folder.rglob(name) if plain_file(p) and not any(
             part.startswith(".") for part in p.relative_to(folder).parts)),
             key=lambda p: (len(p.parts), str(p)))
         if deeper:

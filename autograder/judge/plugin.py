@@ -63,7 +63,7 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 def _submission_path(config: pytest.Config) -> Path:
     return Path(config.getoption("--submission") or os.environ.get("XOR_SUBMISSION")
-                or EXERCISE_PATH).resolve()
+                or EXERCISE_PATH).absolute()  # not resolved: a symbolic link is refused, not followed
 
 
 def section_of(item: pytest.Item) -> str:

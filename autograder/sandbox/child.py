@@ -30,7 +30,7 @@ from autograder.sandbox.wire import read_message, write_message
 FORBIDDEN_EVENTS = frozenset({
     "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork", "os.forkpty",
     "subprocess.Popen", "pty.spawn", "os.kill", "os.killpg", "signal.pthread_kill",
-    "socket.connect", "socket.bind", "socket.sendto", "ctypes.dlopen", "ctypes.dlsym",
+    "socket.__new__", "socket.connect", "socket.bind", "socket.sendto", "ctypes.dlopen", "ctypes.dlsym",
     "ctypes.cdata", "ctypes.call_function", "sys.addaudithook", "gc.get_objects",
     "gc.get_referrers", "gc.get_referents", "sys.remote_exec", "os.setuid", "os.putenv",
 })

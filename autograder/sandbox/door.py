@@ -44,7 +44,7 @@ class SubmissionError(Exception):
 class Limits:
     import_seconds: float = 60.0
     call_seconds: float = 60.0
-    total_seconds: float = 600.0
+    total_seconds: float = 240.0  # with the judge's own work, a grading ends within 5 minutes
     memory_mb: int = 4096
     output_kb: int = 64
     file_mb: int = 16

@@ -1,0 +1,200 @@
+"""The kernel's walls around a sandbox, tried from inside with the audit hook switched off
+(as a determined submission would): what it can see, who it runs as, what the grade says."""
+
+import contextlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import ROOT, run_grader
+
+from autograder import XLA_CACHE_DIR
+from autograder.sandbox import walls
+from autograder.sandbox.calls import Call
+from autograder.sandbox.door import Limits, SandboxProcess
+
+NO_REACH = {"blocked": [], "private": [], "allowed": []}
+HIDDEN = [ROOT / "autograder", ROOT / "solutions", XLA_CACHE_DIR]
+AVAILABLE = [w for w, works in ((walls.NAMESPACES, walls.namespaces_work),
+                                (walls.LANDLOCK, walls.confinement_works)) if works()]
+
+# At import: the hook off, then one 0/1 per question, answered by relu whatever its input.
+PROBE = '''
+import os, sys
+import jax.numpy as jnp
+
+sys.modules["__main__"].Guard.__call__ = lambda self, event, args: None
+
+
+def reads(path):
+    try:
+        with open(path, "rb") as file:
+            file.read(1)
+        return 1.0
+    except OSError:
+        return 0.0
+
+
+def lists(path):
+    try:
+        return 1.0 if os.listdir(path) else 0.0
+    except OSError:
+        return 0.0
+
+
+def writes(path):
+    try:
+        with open(path, "w") as file:
+            file.write("x")
+        return 1.0
+    except OSError:
+        return 0.0
+
+
+def forks():
+    try:
+        pid = os.fork()
+    except OSError:
+        return 0.0
+    if pid == 0:
+        os._exit(0)
+    os.waitpid(pid, 0)
+    return 1.0
+
+
+FACTS = [reads(SOLUTION), reads(JUDGE), lists(CACHE), lists(SANDBOXES), writes(OUTSIDE),
+         writes(os.path.join(os.getcwd(), "mine.txt")), forks()]
+
+
+def relu(x):
+    return jnp.array(FACTS)
+'''
+QUESTIONS = ("reads the reference", "reads the judge", "lists the compile cache", "lists other sandboxes",
+             "writes outside its folder", "writes its own folder", "starts a process")
+
+
+def facts(tmp_path: Path, wall: str) -> dict[str, bool]:
+    """What a submission behind ``wall`` could do, asked from inside."""
+    entry = XLA_CACHE_DIR / f"probe-entry-{os.getpid()}"
+    with contextlib.suppress(OSError):  # an ordinary user may not write root's cache: it is listed anyway
+        XLA_CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        entry.write_text("a compiled program")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    outside.chmod(0o777)
+    constants = {"SOLUTION": ROOT / "solutions" / "xor_net.py",
+                 "JUDGE": ROOT / "autograder" / "judge" / "grading.py", "CACHE": XLA_CACHE_DIR,
+                 "SANDBOXES": Path("/tmp/xor-kit-sandboxes"),
+                 "OUTSIDE": outside / "planted.txt"}
+    source = "".join(f"{name} = {str(path)!r}\n" for name, path in constants.items()) + PROBE
+    submission = tmp_path / "xor_net.py"
+    submission.write_text(source)
+    process = SandboxProcess(submission, Limits(), lambda home: NO_REACH, HIDDEN, wall=wall)
+    try:
+        answer = process.call(Call("relu", (np.zeros(1, np.float32),)))
+        assert process.wall == wall
+    finally:
+        process.close()
+    with contextlib.suppress(OSError):
+        entry.unlink()
+    return dict(zip(QUESTIONS, (bool(v) for v in np.asarray(answer)), strict=True))
+
+
+@pytest.mark.parametrize("wall", AVAILABLE)
+def test_behind_a_kernel_wall_a_submission_reaches_its_own_folder_only(tmp_path, wall):
+    got = facts(tmp_path, wall)
+    assert got == {q: q == "writes its own folder" or (q == "starts a process" and wall == walls.NAMESPACES)
+                   for q in QUESTIONS}, got
+
+
+def test_with_the_hook_alone_the_same_submission_reaches_everything(tmp_path):
+    """The probe is real: switched off, the hook stops none of it (why it is not the wall)."""
+    got = facts(tmp_path, walls.HOOK_ONLY)
+    assert got["reads the reference"] and got["reads the judge"] and got["starts a process"]
+
+
+def sandbox_processes() -> list[dict[str, str]]:
+    """The /proc status of every sandbox child started by this test process."""
+    found = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            command = (entry / "cmdline").read_bytes().split(b"\0")
+            if b"autograder.sandbox.child" not in command or not Path(command[0].decode()).name.startswith(
+                    "python"):
+                continue  # bubblewrap's own processes name the child too
+            status = dict(line.split(":\t", 1) for line in (entry / "status").read_text().splitlines()
+                          if ":\t" in line)
+        except OSError:
+            continue
+        pid, ancestors = entry.name, set()
+        while pid not in ("0", "1") and pid not in ancestors:
+            ancestors.add(pid)
+            try:
+                pid = (Path("/proc") / pid / "status").read_text().split("PPid:\t")[1].split()[0]
+            except (OSError, IndexError):
+                break
+        if str(os.getpid()) in ancestors:
+            found.append(status)
+    return found
+
+
+@pytest.mark.parametrize("wall", AVAILABLE)
+def test_every_sandbox_is_unprivileged_and_as_root_has_a_uid_of_its_own(tmp_path, wall):
+    submission = tmp_path / "xor_net.py"
+    submission.write_text("def relu(x):\n    return x\n")
+    sandboxes = [SandboxProcess(submission, Limits(), lambda home: NO_REACH, HIDDEN, wall=wall)
+                 for _ in range(2)]
+    try:
+        for process in sandboxes:
+            process.start()
+        statuses = sandbox_processes()
+        assert len(statuses) == 2
+        for status in statuses:
+            assert int(status["CapEff"], 16) == 0, status
+            assert status["NoNewPrivs"].strip() == "1"
+        uids = {status["Uid"].split()[0] for status in statuses}
+        if os.geteuid() == 0:
+            assert "0" not in uids and len(uids) == 2, uids
+        else:
+            assert uids == {str(os.geteuid())}
+    finally:
+        for process in sandboxes:
+            process.close()
+    assert sandbox_processes() == []
+
+
+def test_a_symbolic_link_is_not_graded_through(tmp_path):
+    link = tmp_path / "xor_net.py"
+    link.symlink_to(ROOT / "solutions" / "xor_net.py")
+    done = run_grader("grade", str(link), "--format", "json")
+    assert done.returncode == 2 and "symbolic link" in done.stderr, done.stderr[-2000:]
+
+
+def test_without_a_kernel_wall_untrusted_work_is_refused_with_the_fix(tmp_path):
+    env = dict(os.environ, **{walls.WALL_ENV: "hook"})
+
+    def grade(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "autograder", "grade", *args], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=600)
+
+    single = grade("exercises/xor_net.py", "--require-isolation")
+    assert single.returncode == 3
+    assert "no kernel wall" in single.stderr and "fix:" in single.stderr and single.stderr.count("\n") == 1
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "alice.py").write_text((ROOT / "exercises" / "xor_net.py").read_text())
+    batch = grade(str(folder))
+    assert batch.returncode == 3 and "no kernel wall" in batch.stderr
+    assert not (tmp_path / "class-grades").exists()
+    trusted = grade("exercises/xor_net.py", "--exercise", "relu", "--format", "json")
+    assert trusted.returncode == 0, trusted.stderr[-2000:]
+    assert json.loads(trusted.stdout)["extra_data"]["wall"] == walls.HOOK_ONLY
+
+
+def test_the_report_names_the_wall(reference_result):
+    assert reference_result["extra_data"]["wall"] == walls.available()
+    assert walls.available() in walls.KERNEL_WALLS
