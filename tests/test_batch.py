@@ -17,6 +17,7 @@ from conftest import ROOT, run_grader
 from test_ipynb import notebook_of
 
 from autograder import SECTIONS
+from autograder.sandbox import walls
 
 pytestmark = pytest.mark.slow
 REFERENCE = ROOT / "solutions" / "xor_net.py"
@@ -52,6 +53,9 @@ def graded_class(tmp_path_factory) -> tuple[Path, Path, subprocess.CompletedProc
     shutil.copy(STUBS, folder / "dave" / "b.py")
     (folder / "erin.ipynb").write_text('{"cells": [')  # not a notebook
     (folder / "frank").mkdir()  # nothing to grade
+    (folder / "gus.py").symlink_to(REFERENCE)  # a link to the reference: not followed
+    (folder / "hana").mkdir()  # a folder whose xor_net.py is a link
+    (folder / "hana" / "xor_net.py").symlink_to(REFERENCE)
     (folder / ".hidden.py").write_text("raise SystemExit\n")
     (folder / "README.md").write_text("the class\n")
     done = run_grader("grade", str(folder), "--jobs", "2")
@@ -64,9 +68,10 @@ def test_a_folder_is_graded_into_a_gradebook_and_exits_0(graded_class):
     assert f"wrote {out / 'gradebook.csv'}" in done.stdout
     with (out / "gradebook.csv").open() as table:
         header = next(csv.reader(table))
-    assert header == ["student", "total", "max", *SECTIONS, "status"]
+    assert header == ["student", "total", "max", *SECTIONS, "status", "wall"]
     book = gradebook(out / "gradebook.csv")
-    assert list(book) == ["alice", "bob", "carol", "dave", "erin", "frank"]
+    assert list(book) == ["alice", "bob", "carol", "dave", "erin", "frank", "gus", "hana"]
+    assert {row["wall"] for s, row in book.items() if row["status"] == "graded"} <= set(walls.KERNEL_WALLS)
     assert "grading" in done.stderr and "student" in done.stderr, "a tqdm progress bar on stderr"
 
 
@@ -93,7 +98,9 @@ def test_what_cannot_be_graded_is_a_grader_error_with_the_reason(graded_class):
     assert book["erin"]["status"].startswith("grader-error: the grader exited with status 2")
     assert "not valid JSON" in book["erin"]["status"]
     assert book["frank"]["status"] == "grader-error: no .py or .ipynb file in the folder"
-    for student in ("dave", "erin", "frank"):
+    assert book["gus"]["status"] == "grader-error: a symbolic link, not a file: hand in the file itself"
+    assert book["hana"]["status"] == "grader-error: no .py or .ipynb file in the folder"
+    for student in ("dave", "erin", "frank", "gus", "hana"):
         assert book[student]["total"] == "0" and book[student]["max"] == "100"
         result = json.loads((out / student / "results.json").read_text())
         assert result["score"] == 0 and result["tests"] == [] and result["max_score"] == 100
@@ -107,7 +114,7 @@ def test_every_student_folder_has_spec_clean_results_a_text_report_and_a_fingerp
     for student, source in sources.items():
         result = json.loads((out / student / "results.json").read_text())
         assert SPEC_KEYS <= set(result) <= SPEC_KEYS | {"execution_time", "output", "output_format",
-                                                        "visibility", "stdout_visibility"}
+                                                        "visibility", "stdout_visibility", "extra_data"}
         recorded = (out / student / ".sha256").read_text().strip()
         assert recorded == hashlib.sha256(source.read_bytes()).hexdigest()
         text = (out / student / "results.txt").read_text()
@@ -121,13 +128,13 @@ def test_a_rerun_grades_only_what_changed(graded_class):
     before = mtimes(out)
     again = run_grader("grade", str(folder), "--jobs", "2")
     assert again.returncode == 0, again.stderr[-2000:]
-    assert "grading 2 of 6 submissions" in again.stderr  # dave and frank: no file to know them by
+    assert "grading 4 of 8 submissions" in again.stderr  # dave, frank, gus, hana: no file to know them by
     assert {s: t for s, t in mtimes(out).items() if s in ("alice", "bob", "carol")} == {
         s: t for s, t in before.items() if s in ("alice", "bob", "carol")}
     shutil.copy(REFERENCE, folder / "carol" / "work" / "my_attempt.py")  # carol hands in again
     third = run_grader("grade", str(folder), "--jobs", "2", "--output", str(folder.parent / "book.csv"))
     assert third.returncode == 0, third.stderr[-2000:]
-    assert "grading 3 of 6 submissions" in third.stderr
+    assert "grading 5 of 8 submissions" in third.stderr
     book = gradebook(folder.parent / "book.csv")
     assert float(book["carol"]["total"]) == 100 and book["carol"]["status"] == "graded"
     now = mtimes(out)

@@ -151,6 +151,12 @@ attempt("ptrace", lambda: raw("ptrace", 16, os.getppid(), None, None))  # PTRACE
 attempt("pidfd_open", lambda: os.pidfd_open(os.getppid()))
 attempt("kill_parent", lambda: os.kill(os.getppid(), 0))
 attempt("kill_self", lambda: os.kill(os.getpid(), 0))
+attempt("prlimit_parent", lambda: resource.prlimit(os.getppid(), resource.RLIMIT_FSIZE))  # reading: harmless
+attempt("prlimit_init", lambda: resource.prlimit(1, resource.RLIMIT_CPU))
+attempt("prlimit_self", lambda: resource.prlimit(os.getpid(), resource.RLIMIT_NOFILE))
+attempt("setrlimit_self", lambda: resource.setrlimit(resource.RLIMIT_CORE, (0, 0)))
+parent_nice = os.getpriority(os.PRIO_PROCESS, os.getppid())
+attempt("renice_parent", lambda: os.setpriority(os.PRIO_PROCESS, os.getppid(), parent_nice))  # same value
 attempt("nproc", lambda: resource.getrlimit(resource.RLIMIT_NPROC))
 
 # Network.
@@ -283,6 +289,13 @@ def test_no_network(report: dict) -> None:
     # A socket made before the wall: Landlock refuses TCP connect and bind itself.
     assert refused(report["connect_early_socket"], 13)
     assert refused(report["bind_early_socket"], 13)
+
+
+def test_no_limits_or_priorities_set_on_other_processes(report: dict) -> None:
+    """Under the same uid, prlimit on the judge or a classmate's sandbox would end it."""
+    for name in ("prlimit_parent", "prlimit_init", "renice_parent"):
+        assert refused(report[name], 1), (name, report[name])
+    assert report["prlimit_self"]["ok"] and report["setrlimit_self"]["ok"]
 
 
 def test_no_signal_outside(report: dict) -> None:

@@ -138,6 +138,9 @@ def test_nothing_was_forged_spawned_or_left_outside_the_sandbox(graded):
         assert now == mtime, f"{path} was written during grading"
     assert not SPAWNED.exists(), "a submission ran a shell"
     assert not list(graded["out"].glob("*/gradebook.csv"))
+    deep = [*Path("/tmp").glob("xor-kit-sandboxes/*/xorkit-deep"),
+            *Path("/tmp").glob("xor-sandbox-*/xorkit-deep")]
+    assert not deep, "a sandbox's folder outlived its grading"
     left = [p.read_text().strip() for p in Path("/proc").glob("[0-9]*/comm") if _readable(p)]
     assert not set(left) & set(LEFT_BEHIND), "a process a submission started outlived its grading"
 

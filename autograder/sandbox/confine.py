@@ -29,7 +29,7 @@ import os
 import platform
 import resource
 import stat
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # never at run time: pyseccomp is imported where it is used
     import pyseccomp
@@ -73,11 +73,17 @@ REFUSED_SYSCALLS = (
     # shared state with other processes that Landlock does not see
     "shmget", "shmat", "shmctl", "msgget", "msgsnd", "msgrcv", "msgctl", "semget", "semop",
     "semtimedop", "semctl", "mq_open",
+    # the priority of every process of a user, or of another one
+    "setpriority", "ioprio_set",
 )
 CLONE_THREAD = 0x00010000
 CLONE_NAMESPACES = (0x00020000, 0x02000000, 0x04000000, 0x08000000, 0x10000000, 0x20000000,
                     0x40000000)  # NEWNS, NEWCGROUP, NEWUTS, NEWIPC, NEWUSER, NEWPID, NEWNET
 SIGNAL_SYSCALLS = ("kill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo")  # pid first
+# Calls that act on the process named by their first argument: this one (its pid, or 0)
+# only, so that under the same uid the judge and classmates' sandboxes are out of reach.
+SELF_ONLY_SYSCALLS = ("prlimit64", "sched_setaffinity", "sched_setscheduler", "sched_setparam",
+                      "sched_setattr", "migrate_pages", "move_pages", "kcmp", "get_robust_list")
 TERMINAL_INJECTION = (0x5412, 0x541C)  # ioctl TIOCSTI, TIOCLINUX
 
 
@@ -198,9 +204,26 @@ def _seccomp_filter() -> "pyseccomp.SyscallFilter":
     pid = os.getpid()
     for name in SIGNAL_SYSCALLS:
         add(refuse, name, sc.Arg(0, sc.NE, pid))
+    for name in SELF_ONLY_SYSCALLS:
+        for comparison in _other_than(sc, pid):
+            add(refuse, name, comparison)
     for request in TERMINAL_INJECTION:
         add(refuse, "ioctl", sc.Arg(1, sc.MASKED_EQ, 0xFFFFFFFF, request))
     return rules
+
+
+def _other_than(sc: Any, pid: int) -> list[Any]:
+    """Comparisons of the first argument that together match every value but 0 and ``pid``
+    (a rule takes one comparison per argument): above ``pid``, and 1 to pid - 1 as aligned
+    power-of-two blocks, each a masked comparison."""
+    comparisons, low = [sc.Arg(0, sc.GT, pid)], 1
+    while low < pid:
+        size = low & -low  # the largest aligned block starting at low ...
+        while low + size > pid:  # ... that stays below pid
+            size //= 2
+        comparisons.append(sc.Arg(0, sc.MASKED_EQ, ~(size - 1) & 0xFFFFFFFFFFFFFFFF, low))
+        low += size
+    return comparisons
 
 
 def confine(readable: list[str], writable: list[str], max_processes: int | None = None) -> str:

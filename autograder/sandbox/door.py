@@ -11,7 +11,6 @@ import contextlib
 import errno
 import os
 import select
-import shutil
 import signal
 import subprocess
 import sys
@@ -108,13 +107,16 @@ class SandboxProcess:
         return home
 
     def _start(self) -> None:
-        self.home = home = self._new_home()
         uid = self.lease.uid
         namespaces = self.wall == walls.NAMESPACES
-        if uid is not None and not namespaces and not walls.uids_can_run_python():
+        if uid is not None and not namespaces and not walls.uids_can_run_python(PACKAGE_PARENT):
             self.events.append(_NO_DROP)
             uid = None
-        if uid is not None:
+        # Namespaces: the home is a small tmpfs inside, the submission copied in from memory;
+        # nothing of it is on the judge's disk. Otherwise a fresh folder of the judge's.
+        home = None if namespaces else self._new_home()
+        self.home = home
+        if home is not None and uid is not None:
             os.chown(home, uid, uid)  # a new folder in root's SANDBOX_ROOT: no one else can swap it
         inside = Path(walls.INSIDE_HOME) if namespaces else home
         requests_r, requests_w = os.pipe()
@@ -130,19 +132,24 @@ class SandboxProcess:
                 env[name] = os.environ[name]
         child = [sys.executable, "-m", "autograder.sandbox.child", str(requests_r), str(replies_w)]
         user: dict[str, Any] = {}
+        passed = [requests_r, replies_w]
         if namespaces:
             child += [str(uid)] if uid is not None else []  # as root: the child drops to it first
-            command = walls.bwrap_command(child, home, ROOM, self.hidden)
+            source = os.memfd_create("xor_net.py")
+            os.write(source, self.source)
+            os.lseek(source, 0, os.SEEK_SET)
+            passed.append(source)
+            command = walls.bwrap_command(child, source, ROOM, self.hidden)
         else:
             command = child
             if uid is not None:
                 user = {"user": uid, "group": uid, "extra_groups": []}
         self._process = subprocess.Popen(
             command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            pass_fds=(requests_r, replies_w), cwd=home, env=env, start_new_session=True, **user,
+            pass_fds=passed, cwd=home or "/", env=env, start_new_session=True, **user,
         )
-        os.close(requests_r)
-        os.close(replies_w)
+        for descriptor in passed:
+            os.close(descriptor)
         self._requests = os.fdopen(requests_w, "wb")
         self._replies = replies_r
         self.revealed = set()
@@ -150,7 +157,7 @@ class SandboxProcess:
         self._drainer = threading.Thread(target=self._drain, args=(self._process.stdout, self._stop_draining),
                                          daemon=True)
         self._drainer.start()
-        reach = {"blocked": [], "private": [], "allowed": []} if namespaces else self.reach(home)
+        reach = self.reach(home) if home is not None else {"blocked": [], "private": [], "allowed": []}
         settings = {
             "submission": str(inside / "xor_net.py"), "home": str(inside), "judge": os.getpid(),
             **reach, "wall": self.wall,
@@ -319,9 +326,9 @@ class SandboxProcess:
         return wire.decode(reply["value"])
 
 
-_NO_DROP = (f"the grader runs as root but other users cannot run {sys.executable} "
-            "(is a folder above it private?) and no namespace could bind it in, so the submission "
-            "ran as root")
+_NO_DROP = (f"the grader runs as root but other users cannot run {sys.executable} with the kit in "
+            f"{PACKAGE_PARENT} (is a folder above either private?) and no namespace could bind them in, "
+            "so the submission ran as root")
 # Processes and threads a leased uid may have at once (JAX starts a few dozen threads).
 MAX_PROCESSES = 512
 
@@ -346,13 +353,8 @@ class SubmissionFileError(Exception):
 
 
 def remove_folder(folder: Path) -> None:
-    """Remove a sandbox's folder (its processes have ended), even parts it made read-only."""
-    def unlock(function: Callable, path: str, _: Any) -> None:
-        if os.geteuid() != 0:  # root needs no permission bits, and must not chmod by path
-            with contextlib.suppress(OSError):
-                os.chmod(os.path.dirname(path), 0o700)
-                function(path)
-
-    shutil.rmtree(folder, onerror=unlock)
-    if folder.exists():
-        shutil.rmtree(folder, ignore_errors=True)
+    """Remove a sandbox's folder once its processes have ended, however deep it nests and
+    whatever it made read-only: coreutils walk it without recursion and follow no link."""
+    if os.geteuid() != 0:  # root needs no permission bits
+        subprocess.run(["chmod", "-R", "u+rwx", "--", str(folder)], capture_output=True, timeout=300)
+    subprocess.run(["rm", "-rf", "--one-file-system", "--", str(folder)], capture_output=True, timeout=300)

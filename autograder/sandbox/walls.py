@@ -33,6 +33,7 @@ WALL_ENV = "XOR_KIT_WALL"
 # Where the sandbox's things are, seen from inside the namespaces.
 INSIDE_HOME = "/sandbox"
 INSIDE_KIT = "/xor-kit"
+HOME_BYTES = 64 << 20  # a sandbox's home and its /tmp, each (memory, gone when it ends)
 # The uids that sandboxes run as when the judge is root, one per concurrent sandbox.
 UIDS_ENV = "XOR_KIT_SANDBOX_UIDS"
 DEFAULT_UIDS = (61000, 61999)
@@ -108,7 +109,8 @@ def namespace_options() -> list[str]:
     """Every namespace; as root no user namespace (the child drops to its leased uid itself),
     otherwise an unprivileged one in which the child is the judge's own uid."""
     options = ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
-               "--die-with-parent", "--new-session", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+               "--die-with-parent", "--new-session", "--proc", "/proc", "--dev", "/dev",
+               "--size", str(HOME_BYTES), "--tmpfs", "/tmp"]
     if os.geteuid() == 0:
         return [*options, "--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
     return [*options, "--unshare-user", "--disable-userns"]
@@ -128,10 +130,11 @@ def _bind_system() -> list[str]:
     return options
 
 
-def bwrap_command(child: list[str], home: Path, room: Path, hidden: list[Path]) -> list[str]:
-    """bubblewrap's command line for ``child`` (its argv, run inside); ``home`` becomes
-    INSIDE_HOME, ``room`` (the kit's sandbox package) INSIDE_KIT/autograder/sandbox, and each
-    path in ``hidden`` that a bound folder holds is covered by an empty one."""
+def bwrap_command(child: list[str], submission: int, room: Path, hidden: list[Path]) -> list[str]:
+    """bubblewrap's command line for ``child`` (its argv, run inside). Its home INSIDE_HOME is
+    a tmpfs of HOME_BYTES holding the submission (read from the descriptor ``submission``),
+    ``room`` (the kit's sandbox package) is INSIDE_KIT/autograder/sandbox, and each path in
+    ``hidden`` that a bound folder holds is covered by an empty one."""
     bwrap = bwrap_path()
     assert bwrap is not None
     prefixes = sorted({os.path.realpath(p) for p in (sys.base_prefix, sys.prefix)})
@@ -143,7 +146,9 @@ def bwrap_command(child: list[str], home: Path, room: Path, hidden: list[Path]) 
         if os.path.isdir(real) and any(Path(real).is_relative_to(p) for p in prefixes):
             binds += ["--tmpfs", real]
     inside_room = f"{INSIDE_KIT}/autograder/sandbox"
-    binds += ["--ro-bind", str(room), inside_room, "--bind", str(home), INSIDE_HOME]
+    binds += ["--ro-bind", str(room), inside_room,
+              "--perms", "1777", "--size", str(HOME_BYTES), "--tmpfs", INSIDE_HOME,
+              "--perms", "0644", "--file", str(submission), f"{INSIDE_HOME}/xor_net.py"]
     # The folders above what is bound in: bubblewrap would make them for root alone.
     above = {str(parent) for dest in [*prefixes, inside_room, INSIDE_HOME, *_system_dests()]
              for parent in Path(dest).parents if str(parent) != "/"}
@@ -225,12 +230,14 @@ def _uid_range() -> tuple[int, int]:
 
 
 @functools.cache
-def uids_can_run_python() -> bool:
-    """Whether a leased uid reaches the interpreter without namespaces (a folder above it
-    may be private, as /root is). They are all 'others' to the files: one probe tells."""
+def uids_can_run_python(package_parent: Path) -> bool:
+    """Whether a leased uid reaches the interpreter and the kit's sandbox room without
+    namespaces (a folder above either may be private, as /root or a release folder is).
+    They are all 'others' to the files: one probe tells."""
     uid = _uid_range()[0]
+    probe = f"import sys; sys.path.insert(0, {str(package_parent)!r}); import autograder.sandbox"
     try:
-        done = subprocess.run([sys.executable, "-S", "-c", "import encodings"], capture_output=True,
+        done = subprocess.run([sys.executable, "-S", "-c", probe], capture_output=True,
                               cwd="/", timeout=60, user=uid, group=uid, extra_groups=[])
     except (OSError, subprocess.SubprocessError):
         return False
