@@ -15,6 +15,7 @@ Each file's docstring starts ``hostile: EXPECTED: description``, where EXPECTED 
 import csv
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -177,6 +178,17 @@ def test_timeouts_crashes_and_flooding_are_explained(graded):
     assert "RecursionError" in outputs("infinite_recursion")
     flood, quiet = (len(json.dumps(results[s])) for s in ("print_megabytes", "reference"))
     assert flood < quiet + 8_000, "of megabytes printed, a few kilobytes reach the report"
+
+
+def test_no_code_of_the_reference_reaches_the_sandbox(graded):
+    """The functions lent for isolation are stand-ins that ask the judge: all the code a
+    submission can reach through them is the sandbox's own (autograder/sandbox/lent.py)."""
+    text = "\n".join(t["output"] for t in graded["results"]["leak_lent_reference"]["tests"])
+    listed = re.findall(r"LENT-FILES \[([^\]]*)\]", text)
+    assert listed, "the leak ran in the tests that lend reference functions"
+    for files in listed:
+        names = [name.strip(" '") for name in files.split(",")]
+        assert all(name.endswith("autograder/sandbox/lent.py") for name in names), files
 
 
 def test_the_attacks_are_real_outside_the_sandbox(tmp_path):

@@ -1,13 +1,19 @@
 """The reference solution, as the judge sees it: a module, and source to lend out."""
 
-import ast
 import importlib.util
-import marshal
+import inspect
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
-from autograder import CALLS, SOLUTION_PATH
+import numpy as np
+
+from autograder import SOLUTION_PATH
+
+if TYPE_CHECKING:
+    from autograder.sandbox.calls import Call
 
 
 def available(path: Path = SOLUTION_PATH) -> bool:
@@ -25,36 +31,55 @@ def load(path: Path = SOLUTION_PATH) -> ModuleType:
     return module
 
 
-def needed(exercises: tuple[str, ...]) -> list[str]:
-    """``exercises`` and everything they call, callees first."""
-    order: list[str] = []
-
-    def visit(name: str) -> None:
-        for callee in CALLS.get(name, ()):
-            visit(callee)
-        if name not in order:
-            order.append(name)
-
-    for name in exercises:
-        visit(name)
-    return order
+def signatures(names: tuple[str, ...] | list[str]) -> dict[str, list[list]]:
+    """Each reference function's parameters, ``[name]`` or ``[name, default]``: all a sandbox
+    needs to stand in for it (autograder.sandbox.lent)."""
+    module = load()
+    return {name: [[p.name] if p.default is inspect.Parameter.empty else [p.name, p.default]
+                   for p in inspect.signature(getattr(module, name)).parameters.values()]
+            for name in names}
 
 
-def source_of(exercises: tuple[str, ...], path: Path = SOLUTION_PATH) -> str:
-    """Source that defines the reference ``exercises`` and what they call, nothing more.
+class Lender:
+    """Answers a sandbox's stand-ins: what the reference function returns, its output's shape,
+    or its vector-Jacobian product, for the functions lent to the call being graded only."""
 
-    Module-level imports and constants come along; other functions do not.
-    """
-    tree = ast.parse(path.read_text())
-    wanted = set(needed(exercises))
-    kept = [
-        node for node in tree.body
-        if (isinstance(node, ast.FunctionDef) and node.name in wanted)
-        or isinstance(node, ast.Import | ast.ImportFrom | ast.Assign | ast.AnnAssign)
-    ]
-    return "\n\n".join(ast.unparse(node) for node in kept) + "\n"
+    def __init__(self) -> None:
+        self._compiled: dict[tuple[str, str], Callable] = {}
+
+    def __call__(self, call: "Call", question: dict) -> dict:
+        from autograder.sandbox import wire
+
+        name, kind = str(question.get("name")), question.get("kind")
+        if name not in call.with_reference or kind not in ("shape", "value", "vjp"):
+            return {"error": f"the reference {name} is not lent to this call"}
+        try:
+            args = tuple(wire.decode(question["args"]))
+            if kind == "vjp":
+                answer = self._program(name, kind)(args, wire.decode(question["cotangent"]))
+            else:
+                answer = self._program(name, kind)(*args)
+            return {"value": wire.encode(_plain(answer))}
+        except Exception as error:  # the student's arguments did not fit the reference
+            return {"error": f"{type(error).__name__}: {str(error).splitlines()[0][:500]}"}
+
+    def _program(self, name: str, kind: str) -> Callable:
+        import jax
+
+        key = (name, kind)
+        if key not in self._compiled:
+            function = getattr(load(), name)
+            if kind == "shape":
+                self._compiled[key] = lambda *args: jax.tree.map(
+                    lambda s: np.zeros(s.shape, s.dtype), jax.eval_shape(function, *args))
+            elif kind == "value":
+                self._compiled[key] = jax.jit(function)
+            else:
+                self._compiled[key] = jax.jit(lambda args, cotangent: jax.vjp(function, *args)[1](cotangent))
+        return self._compiled[key]
 
 
-def code_of(exercises: tuple[str, ...], path: Path = SOLUTION_PATH) -> bytes:
-    """``source_of`` compiled here, docstrings dropped, marshalled: what a sandbox is lent."""
-    return marshal.dumps(compile(source_of(exercises, path), "<reference>", "exec", optimize=2))
+def _plain(value: object) -> object:
+    import jax
+
+    return jax.tree.map(np.asarray, value)

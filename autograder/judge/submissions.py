@@ -158,15 +158,16 @@ def hidden_paths() -> list[Path]:
 
 
 class SandboxSubmission(Submission):
-    """A submission file graded in a sandbox process, with the reference functions it calls
-    lent to it (compiled, not as source) the first time a call needs them."""
+    """A submission file graded in a sandbox process; the reference functions a call puts in
+    place are stand-ins that the judge answers for (autograder.sandbox.lent)."""
 
     def __init__(self, path: Path, limits: Limits | None = None, require_isolation: bool = False) -> None:
         self.path = Path(path)
         self.name = self.path.name
         self.limits = limits or Limits()
         self.process = SandboxProcess(self.path, self.limits, lambda home: _reach(self.path, home),
-                                      hidden_paths(), require_isolation=require_isolation)
+                                      hidden_paths(), require_isolation=require_isolation,
+                                      lender=reference.Lender())
 
     @property
     def wall(self) -> str:
@@ -187,10 +188,9 @@ class SandboxSubmission(Submission):
     def call(self, call: Call) -> Any:
         if call.with_reference:
             self.process.start()
-            names = reference.needed(call.with_reference)
-            missing = tuple(n for n in names if n not in self.process.revealed)
+            missing = tuple(n for n in call.with_reference if n not in self.process.revealed)
             if missing:
-                self.process.reveal(missing, reference.code_of(missing), call)
+                self.process.lend(reference.signatures(missing), call)
         return self.process.call(call)
 
     def printed(self) -> str:

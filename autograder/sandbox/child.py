@@ -7,10 +7,8 @@ files, other processes and the network, imports the submission, then answers
 the judge's calls one at a time with plain data (``autograder.sandbox.wire``).
 """
 
-import base64
 import contextlib
 import importlib.util
-import marshal
 import os
 import resource
 import signal
@@ -23,7 +21,7 @@ import jax
 import jax.numpy  # noqa: F401  (imported before the submission can patch it)
 import numpy  # noqa: F401
 
-from autograder.sandbox import calls, walls, wire
+from autograder.sandbox import calls, lent, walls, wire
 from autograder.sandbox.wire import read_message, write_message
 
 # Audit events a submission never needs: other processes, the network, native code.
@@ -164,11 +162,11 @@ class Sandbox:
             if getattr(jax.config, name, value) != value:
                 self.update_option(name, value)
 
-    def reveal(self, code: str) -> None:
-        """Load reference functions that the next calls put in place (the judge compiled them)."""
-        namespace: dict = {"__name__": "reference"}
-        exec(marshal.loads(base64.b64decode(code)), namespace)
-        self.references.update({k: v for k, v in namespace.items() if callable(v)})
+    def lend(self, signatures: dict[str, list[list]], line: lent.JudgeLine) -> None:
+        """Stand-ins for reference functions, which the next calls put in place: they ask the
+        judge, which holds the reference (autograder.sandbox.lent)."""
+        for name, parameters in signatures.items():
+            self.references[name] = lent.stand_in(name, parameters, line, GENUINE_JAX)
 
     def answer(self, request: dict) -> dict:
         call = calls.Call.from_wire(request["call"])
@@ -265,9 +263,10 @@ def main(argv: list[str]) -> int:
                  "error": calls.report_error(error, str(sandbox.submission)).to_wire()}
     sys.stdout.flush()
     write_message(replies, ready)
+    line = lent.JudgeLine(requests, replies)
     while (request := read_message(requests)) is not None:
-        if "reveal" in request:
-            sandbox.reveal(request["reveal"])
+        if "lend" in request:
+            sandbox.lend(request["lend"], line)
             write_message(replies, {"ok": True})
             continue
         reply = sandbox.answer(request)

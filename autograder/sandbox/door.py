@@ -6,7 +6,6 @@ reference, the suites or the scores: the judge hands in what the child may
 reach and the reference source to lend, and gets values or a ``SubmissionError``.
 """
 
-import base64
 import contextlib
 import errno
 import os
@@ -74,7 +73,8 @@ class SandboxProcess:
     they lie inside the interpreter's own folders."""
 
     def __init__(self, path: Path, limits: Limits, reach: Callable[[Path], dict[str, list[str]]],
-                 hidden: list[Path] = (), wall: str | None = None, require_isolation: bool = False) -> None:
+                 hidden: list[Path] = (), wall: str | None = None, require_isolation: bool = False,
+                 lender: Callable[[Call, dict], dict] | None = None) -> None:
         self.path = Path(path)
         self.name = self.path.name
         self.source = read_submission(self.path)  # read once: never again through a path
@@ -91,7 +91,8 @@ class SandboxProcess:
         self.require_isolation = require_isolation
         if require_isolation:
             walls.require_kernel_wall(self.wall)
-        self.revealed: set[str] = set()  # reference functions the child holds
+        self.revealed: set[str] = set()  # reference functions the child holds stand-ins for
+        self.lender = lender  # answers a stand-in's question during a call: {"value": ...} or {"error": ...}
         self.hung: dict[str, str] = {}  # function -> why its call timed out (not tried again)
         self.home: Path | None = None
         self.lease = walls.UidLease()  # a uid of its own when the judge is root
@@ -257,15 +258,22 @@ class SandboxProcess:
     def _receive(self, seconds: float, call: Call | None, doing: str) -> dict:
         """The next reply, or a SubmissionError saying why none came."""
         seconds = min(seconds, self.limits.total_seconds - self.spent)
-        started = time.monotonic()
+        started, judged = time.monotonic(), 0.0
         try:
             if seconds <= 0:
                 raise TimeoutError
             deadline = started + seconds
-            (size,) = HEADER.unpack(self._read_exact(HEADER.size, deadline))
-            if size > MAX_MESSAGE:
-                raise ValueError("reply too large")
-            return wire.loads(self._read_exact(size, deadline))
+            while True:
+                (size,) = HEADER.unpack(self._read_exact(HEADER.size, deadline))
+                if size > MAX_MESSAGE:
+                    raise ValueError("reply too large")
+                message = wire.loads(self._read_exact(size, deadline))
+                if not (isinstance(message, dict) and "ask" in message):
+                    return message
+                asked = time.monotonic()  # the judge's time answering is not the submission's
+                self._send(self._answer(call, message["ask"]))
+                judged += time.monotonic() - asked
+                deadline += time.monotonic() - asked
         except TimeoutError:
             self._kill()
             budget = self.limits.total_seconds - self.spent <= seconds
@@ -285,7 +293,12 @@ class SandboxProcess:
             self.events.append(message)
             raise SubmissionError(call, "crashed", ErrorReport("ProcessExit", message)) from None
         finally:
-            self.spent += time.monotonic() - started
+            self.spent += time.monotonic() - started - judged
+
+    def _answer(self, call: Call | None, question: Any) -> dict:
+        if call is None or self.lender is None or not isinstance(question, dict):
+            return {"error": "no reference function is lent here"}
+        return self.lender(call, question)
 
     def start(self) -> None:
         """Start the child if it is not running (after a crash or a timeout, a new one);
@@ -293,15 +306,15 @@ class SandboxProcess:
         if self._process is None and self.import_error is None:
             self._start()
 
-    def reveal(self, names: tuple[str, ...], code: bytes, call: Call) -> None:
-        """Hand the child the reference functions ``names``, as a marshalled code object
-        that defines them (compiled by the judge: no line of source reaches the child)."""
+    def lend(self, signatures: dict[str, list[list]], call: Call) -> None:
+        """Put stand-ins for the reference functions named in ``signatures`` (name -> its
+        parameters) in the child; they ask ``lender`` from inside calls (autograder.sandbox.lent)."""
         self.start()
         if self.import_error is not None:
             return
-        self._send({"reveal": base64.b64encode(code).decode()})
+        self._send({"lend": signatures})
         self._receive(self.limits.call_seconds, call, "loading reference functions")
-        self.revealed.update(names)
+        self.revealed.update(signatures)
 
     def call(self, call: Call) -> Any:
         if self.spent >= self.limits.total_seconds:

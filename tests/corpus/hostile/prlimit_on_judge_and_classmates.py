@@ -21,8 +21,10 @@ def strike_others(seconds=40):
     except OSError:
         pass
     me, mine = os.getpid(), set()
-    for thread in os.listdir("/proc/self/task") if os.path.isdir("/proc/self/task") else []:
-        mine.add(int(thread))
+    try:
+        mine.update(int(thread) for thread in os.listdir("/proc/self/task"))
+    except OSError:
+        pass
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         for pid in range(max(2, me - 500), me + 3000):
