@@ -40,12 +40,17 @@ def signatures(names: tuple[str, ...] | list[str]) -> dict[str, list[list]]:
             for name in names}
 
 
+LENT_ELEMENTS = 100_000  # numbers in a question's arguments, and in its answer
+LENT_SHAPES = 200  # different argument shapes a submission may ask about (each compiles)
+
+
 class Lender:
     """Answers a sandbox's stand-ins: what the reference function returns, its output's shape,
     or its vector-Jacobian product, for the functions lent to the call being graded only."""
 
     def __init__(self) -> None:
         self._compiled: dict[tuple[str, str], Callable] = {}
+        self._shapes: set[tuple] = set()  # the argument shapes answered: each costs a compile
 
     def __call__(self, call: "Call", question: dict) -> dict:
         from autograder.sandbox import wire
@@ -55,6 +60,9 @@ class Lender:
             return {"error": f"the reference {name} is not lent to this call"}
         try:
             args = tuple(wire.decode(question["args"]))
+            refusal = self._refusal(name, args)
+            if refusal:
+                return {"error": refusal}
             if kind == "vjp":
                 answer = self._program(name, kind)(args, wire.decode(question["cotangent"]))
             else:
@@ -62,6 +70,24 @@ class Lender:
             return {"value": wire.encode(_plain(answer))}
         except Exception as error:  # the student's arguments did not fit the reference
             return {"error": f"{type(error).__name__}: {str(error).splitlines()[0][:500]}"}
+
+    def _refusal(self, name: str, args: tuple) -> str | None:
+        """Why a question is not answered: the tests ask about small networks, a few shapes."""
+        import jax
+
+        shapes = tuple(np.shape(leaf) for leaf in jax.tree.leaves(args))
+        if sum(int(np.prod(s)) for s in shapes) > LENT_ELEMENTS:
+            return f"the arguments of the reference {name} are larger than the tests ever pass"
+        try:
+            out = jax.eval_shape(getattr(load(), name), *args)
+        except Exception:
+            return None  # the call itself will say what does not fit
+        if sum(int(np.prod(s.shape)) for s in jax.tree.leaves(out)) > LENT_ELEMENTS:
+            return f"the result of the reference {name} would be larger than the tests ever need"
+        self._shapes.add((name, shapes))
+        if len(self._shapes) > LENT_SHAPES:
+            return f"the reference functions were asked about more than {LENT_SHAPES} argument shapes"
+        return None
 
     def _program(self, name: str, kind: str) -> Callable:
         import jax

@@ -99,7 +99,7 @@ class ErrorReport:
 
     @classmethod
     def from_wire(cls, data: dict) -> "ErrorReport":
-        return cls(str(data.get("type", "?")), str(data.get("message", ""))[:4000],
+        return cls(str(data.get("type", "?"))[:100], str(data.get("message", ""))[:4000],
                    str(data.get("where", ""))[:4000])
 
 
@@ -110,7 +110,7 @@ def report_error(error: BaseException, source_file: str | None) -> ErrorReport:
     where = "\n".join(f"line {f.lineno}, in {f.name}: {(f.line or '').strip()}" for f in mine[-4:])
     message = str(error).strip()
     first, _, _ = message.partition("\n--------------------")  # JAX's long tracer help text
-    return ErrorReport(type(error).__name__, first[:2000], where)
+    return ErrorReport(type(error).__name__[:100], first[:2000], where)
 
 
 def transformed(function: Callable, call: Call, jax: Any) -> Callable:

@@ -93,6 +93,7 @@ class SandboxProcess:
             walls.require_kernel_wall(self.wall)
         self.revealed: set[str] = set()  # reference functions the child holds stand-ins for
         self.lender = lender  # answers a stand-in's question during a call: {"value": ...} or {"error": ...}
+        self.lending_spent = 0.0  # the judge's seconds answering them, for this submission
         self.hung: dict[str, str] = {}  # function -> why its call timed out (not tried again)
         self.home: Path | None = None
         self.lease = walls.UidLease()  # a uid of its own when the judge is root
@@ -151,7 +152,8 @@ class SandboxProcess:
         )
         for descriptor in passed:
             os.close(descriptor)
-        self._requests = os.fdopen(requests_w, "wb")
+        os.set_blocking(requests_w, False)
+        self._requests = requests_w
         self._replies = replies_r
         self.revealed = set()
         self._stop_draining = threading.Event()
@@ -167,9 +169,8 @@ class SandboxProcess:
             "cpu_seconds": int(self.limits.total_seconds + self.limits.import_seconds + 30),
             "max_processes": MAX_PROCESSES if self.lease.uid is not None else 0,
         }
-        self._send(settings)
         try:
-            ready = self._receive(self.limits.import_seconds, None, "importing your module")
+            ready = self._exchange(settings, self.limits.import_seconds, None, "importing your module")
         except SubmissionError as error:  # hung or died while importing: it would again
             self.import_error = SubmissionError(None, "import", error.report)
             return
@@ -221,7 +222,7 @@ class SandboxProcess:
             with contextlib.suppress(OSError):
                 self._process.stdout.close()
             with contextlib.suppress(OSError):
-                self._requests.close()
+                os.close(self._requests)
             with contextlib.suppress(OSError):
                 os.close(self._replies)
         self._process = None
@@ -237,9 +238,17 @@ class SandboxProcess:
 
     # -- messages -------------------------------------------------------------
 
-    def _send(self, message: dict) -> None:
-        assert self._requests is not None
-        wire.write_message(self._requests, message)
+    def _write_all(self, data: bytes, deadline: float) -> None:
+        """Write to the child without ever blocking past ``deadline``: a child that stops
+        reading its questions must not hang the judge."""
+        view = memoryview(data)
+        while view:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError
+            _, ready, _ = select.select([], [self._requests], [], left)
+            if ready:
+                view = view[os.write(self._requests, view):]
 
     def _read_exact(self, size: int, deadline: float) -> bytes:
         data = bytearray()
@@ -255,14 +264,16 @@ class SandboxProcess:
                 data += chunk
         return bytes(data)
 
-    def _receive(self, seconds: float, call: Call | None, doing: str) -> dict:
-        """The next reply, or a SubmissionError saying why none came."""
+    def _exchange(self, question: dict, seconds: float, call: Call | None, doing: str) -> dict:
+        """Send ``question``, then the next reply (answering stand-ins' questions meanwhile),
+        or a SubmissionError saying why none came."""
         seconds = min(seconds, self.limits.total_seconds - self.spent)
         started, judged = time.monotonic(), 0.0
         try:
             if seconds <= 0:
                 raise TimeoutError
             deadline = started + seconds
+            self._write_all(wire.framed(question), deadline)
             while True:
                 (size,) = HEADER.unpack(self._read_exact(HEADER.size, deadline))
                 if size > MAX_MESSAGE:
@@ -270,10 +281,14 @@ class SandboxProcess:
                 message = wire.loads(self._read_exact(size, deadline))
                 if not (isinstance(message, dict) and "ask" in message):
                     return message
-                asked = time.monotonic()  # the judge's time answering is not the submission's
-                self._send(self._answer(call, message["ask"]))
-                judged += time.monotonic() - asked
-                deadline += time.monotonic() - asked
+                asked = time.monotonic()
+                answer = self._answer(call, message["ask"])
+                took = time.monotonic() - asked
+                # The judge's time answering is not the submission's, up to a budget of its own.
+                self.lending_spent += took
+                judged += took
+                deadline += took
+                self._write_all(wire.framed(answer), deadline)
         except TimeoutError:
             self._kill()
             budget = self.limits.total_seconds - self.spent <= seconds
@@ -284,11 +299,12 @@ class SandboxProcess:
             if call is not None and kind == "timeout":
                 self.hung[call.function] = message
             raise SubmissionError(call, kind, ErrorReport("TimeoutError", message)) from None
-        except (EOFError, OSError, ValueError) as error:
-            code = self._process.wait() if self._process else None
+        except (EOFError, OSError, ValueError, RecursionError) as error:
+            alive = self._process is not None and self._process.poll() is None
+            code = self._process.poll() if self._process else None
             self._kill()
             message = f"the process running your code ended (exit status {code}) while {doing}"
-            if isinstance(error, ValueError):
+            if alive and not isinstance(error, EOFError):
                 message = f"the process running your code sent something unreadable while {doing}"
             self.events.append(message)
             raise SubmissionError(call, "crashed", ErrorReport("ProcessExit", message)) from None
@@ -298,6 +314,8 @@ class SandboxProcess:
     def _answer(self, call: Call | None, question: Any) -> dict:
         if call is None or self.lender is None or not isinstance(question, dict):
             return {"error": "no reference function is lent here"}
+        if self.lending_spent > LENDING_SECONDS:
+            return {"error": f"the reference stand-ins have used their {LENDING_SECONDS} s"}
         return self.lender(call, question)
 
     def start(self) -> None:
@@ -312,8 +330,7 @@ class SandboxProcess:
         self.start()
         if self.import_error is not None:
             return
-        self._send({"lend": signatures})
-        self._receive(self.limits.call_seconds, call, "loading reference functions")
+        self._exchange({"lend": signatures}, self.limits.call_seconds, call, "loading reference functions")
         self.revealed.update(signatures)
 
     def call(self, call: Call) -> Any:
@@ -328,8 +345,8 @@ class SandboxProcess:
         if self.import_error is not None:
             raise SubmissionError(call, self.import_error.kind, self.import_error.report)
         token = os.urandom(8).hex()
-        self._send({"call": call.to_wire(), "token": token})
-        reply = self._receive(self.limits.call_seconds, call, f"running {call.describe()}")
+        reply = self._exchange({"call": call.to_wire(), "token": token}, self.limits.call_seconds, call,
+                               f"running {call.describe()}")
         if reply.get("token") != token:
             self._kill()
             report = ErrorReport("ProtocolError", "the reply did not match the question")
@@ -342,6 +359,8 @@ class SandboxProcess:
 _NO_DROP = (f"the grader runs as root but other users cannot run {sys.executable} with the kit in "
             f"{PACKAGE_PARENT} (is a folder above either private?) and no namespace could bind them in, "
             "so the submission ran as root")
+# The judge's seconds answering a submission's stand-ins, in all (it grades with a few).
+LENDING_SECONDS = 60
 # Processes and threads a leased uid may have at once (JAX starts a few dozen threads).
 MAX_PROCESSES = 512
 

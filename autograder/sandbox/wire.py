@@ -136,7 +136,12 @@ def read_message(stream: Any) -> dict | None:
     return loads(stream.read(size))
 
 
-def write_message(stream: Any, message: dict) -> None:
+def framed(message: dict) -> bytes:
+    """``message`` as it travels: its length, then its JSON."""
     raw = dumps(message)
-    stream.write(HEADER.pack(len(raw)) + raw)
+    return HEADER.pack(len(raw)) + raw
+
+
+def write_message(stream: Any, message: dict) -> None:
+    stream.write(framed(message))
     stream.flush()
