@@ -300,8 +300,11 @@ class SandboxProcess:
                 self.hung[call.function] = message
             raise SubmissionError(call, kind, ErrorReport("TimeoutError", message)) from None
         except (EOFError, OSError, ValueError, RecursionError) as error:
+            code = None
+            if isinstance(error, EOFError) and self._process:  # it closed its end: ending, or ended
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    code = self._process.wait(timeout=5)
             alive = self._process is not None and self._process.poll() is None
-            code = self._process.poll() if self._process else None
             self._kill()
             message = f"the process running your code ended (exit status {code}) while {doing}"
             if alive and not isinstance(error, EOFError):
