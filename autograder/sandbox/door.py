@@ -1,9 +1,11 @@
 """The judge's one door into the sandbox: start the child, send it calls, read plain data back.
 
-``SandboxProcess`` runs ``autograder.sandbox.child`` in another process under
-limits and talks to it over two pipes (``wire``). Nothing here knows the
-reference, the suites or the scores: the judge hands in what the child may
-reach and the reference source to lend, and gets values or a ``SubmissionError``.
+``SandboxProcess`` runs ``autograder.sandbox.child`` in another process, behind the
+strongest wall this machine builds (``walls``) and under limits, and talks to it over
+two pipes (``wire``). Nothing here knows the reference, the suites or the scores: the
+judge hands in what the hook lets the child reach, the names of the reference functions
+to stand in for and who answers their questions (``lent``), and gets values or a
+``SubmissionError``.
 """
 
 import contextlib
