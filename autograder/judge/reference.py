@@ -76,6 +76,8 @@ class Lender:
         import jax
 
         shapes = tuple(np.shape(leaf) for leaf in jax.tree.leaves(args))
+        if (name, shapes) in self._shapes:  # checked already: its answer's size too
+            return None
         if sum(int(np.prod(s)) for s in shapes) > LENT_ELEMENTS:
             return f"the arguments of the reference {name} are larger than the tests ever pass"
         try:
