@@ -226,3 +226,12 @@ def test_the_file_to_grade_is_found_in_a_whole_repository_too(tmp_path):
     (tmp_path / "xor_net.ipynb").write_text("{}")
     assert find_submission(tmp_path) == tmp_path / "xor_net.ipynb"
     assert isinstance(find_submission(tmp_path / "exercises" / "nothing"), str)
+
+
+def test_gradescope_draws_the_inputs_this_kit_draws(gradescope, reference_result):
+    """The zip carries the kit's grading secret (locked away like the reference): the same
+    file gets the same seed there as here, so a regrade on Gradescope changes nothing."""
+    seed = gradescope["reference"]["json"]["extra_data"]["seed"]
+    assert seed == reference_result["extra_data"]["seed"] != 0
+    secret = gradescope["root"] / "source" / ".cache" / "secret" / "grading-secret"
+    assert stat.S_IMODE(secret.stat().st_mode) & 0o077 == 0

@@ -9,7 +9,11 @@ Each file's docstring starts ``hostile: EXPECTED: description``, where EXPECTED 
 - ``full``: every exercise scores what the reference scores;
 - ``lose:a,b``: exercises a and b score less than the reference, every other one the same;
 - ``only:a,b``: exercises a and b score what the reference scores, every other one 0;
-- ``like:NAME``: every exercise scores exactly what tests/corpus/mistakes/NAME.py scores.
+- ``like:NAME``: every exercise scores exactly what tests/corpus/mistakes/NAME.py scores;
+- ``notabove:NAME``: no exercise scores more than it does for tests/corpus/hostile/NAME.py,
+  and the xor section 0.
+
+answer_book_lookup.py is graded with the answers of a fresh release filled in.
 """
 
 import csv
@@ -30,7 +34,8 @@ from autograder import SECTIONS
 pytestmark = pytest.mark.slow
 HOSTILE = corpus("hostile")
 TWINS = sorted({declared(p)[1].split(":", 1)[1] for p in HOSTILE if declared(p)[1].startswith("like:")})
-KINDS = ("zero", "full", "lose", "only", "like")
+KINDS = ("zero", "full", "lose", "only", "like", "notabove")
+LOOKUP = "answer_book_lookup"  # gets the answers a fresh release ships (with_release_answers)
 SPAWNED = Path("/tmp/xor-kit-hostile-spawned")  # what spawn_subprocess.py's shell would create
 FORGED = [ROOT / "results.json", ROOT / "gradebook.csv", Path("/autograder/results/results.json")]
 # Where symlink_swap_on_restart.py's links point: a judge that wrote through them would make these.
@@ -53,6 +58,7 @@ def graded(tmp_path_factory) -> dict:
     folder.mkdir()
     for path in HOSTILE:
         shutil.copy(path, folder / path.name)
+    with_release_answers(folder / f"{LOOKUP}.py", folder.parent / "release")
     for name in TWINS:
         shutil.copy(CORPUS / "mistakes" / f"{name}.py", folder / f"{name}.py")
     shutil.copy(ROOT / "solutions" / "xor_net.py", folder / "reference.py")
@@ -75,6 +81,16 @@ def graded(tmp_path_factory) -> dict:
             "seconds": time.monotonic() - started}
 
 
+def with_release_answers(lookup: Path, release: Path) -> None:
+    """Fill the lookup's ANSWERS with the answer book of a release made now."""
+    done = run_grader("release", str(release))
+    assert done.returncode == 0, done.stderr[-3000:]
+    (book,) = release.rglob("answers-public.json")
+    source = lookup.read_text()
+    assert "ANSWERS: dict = {}" in source
+    lookup.write_text(source.replace("ANSWERS: dict = {}", f"ANSWERS: dict = {book.read_text()}", 1))
+
+
 def points(graded: dict, student: str) -> dict[str, float]:
     return {s: got for s, (got, _) in by_exercise(graded["results"][student]).items()}
 
@@ -89,6 +105,8 @@ def test_the_corpus_is_big_enough_and_says_what_to_expect():
             assert names and set(names) <= set(SECTIONS), path.name
         if kind == "like":
             assert (CORPUS / "mistakes" / f"{names[0]}.py").is_file(), path.name
+        if kind == "notabove":
+            assert (CORPUS / "hostile" / f"{names[0]}.py").is_file(), path.name
 
 
 def test_the_class_is_graded_and_exits_0(graded):
@@ -120,6 +138,9 @@ def test_a_hostile_submission_earns_only_what_its_functions_earn(graded, path):
                 assert got[section] == reference[section], (section, got)
     elif kind == "only":
         assert got == {s: reference[s] if s in names else 0.0 for s in SECTIONS}
+    elif kind == "notabove":
+        baseline = points(graded, names[0])
+        assert got["xor"] == 0 and all(got[s] <= baseline[s] for s in SECTIONS), (got, baseline)
     else:
         assert got == points(graded, names[0]), f"{student} should score exactly as {names[0]}"
 
@@ -210,6 +231,19 @@ def test_the_attacks_are_real_outside_the_sandbox(tmp_path):
                            timeout=300)
     assert forge.returncode == 0, forge.stderr[-2000:]
     assert json.loads((tmp_path / "results.json").read_text())["score"] == 100
+
+
+def test_the_answer_book_lookup_is_real_with_the_release_inputs(graded):
+    """Graded with the inputs of the release's self-check (seed 0), the lookup scores more
+    than zeros: its low official grade comes from the judge's own inputs, not from a lookup
+    that could never work."""
+    lookup = graded["out"].parent / "class" / f"{LOOKUP}.py"
+    done = run_grader("grade", str(lookup), "--seed", "0", "--format", "json")
+    assert done.returncode == 0, done.stderr[-2000:]
+    at_release_inputs = json.loads(done.stdout)
+    assert at_release_inputs["extra_data"]["seed"] == 0
+    assert at_release_inputs["score"] > graded["results"]["shape_only_zeros"]["score"] + 10
+    assert graded["results"][LOOKUP]["extra_data"]["seed"] != 0
 
 
 def test_the_limits_are_grade_options():

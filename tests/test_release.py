@@ -148,3 +148,13 @@ def test_the_release_will_not_write_into_a_folder_that_has_files(tmp_path):
     done = run_grader("release", str(tmp_path))
     assert done.returncode == 1 and "not an empty folder" in done.stderr
     assert [p.name for p in tmp_path.iterdir()] == ["keep.txt"]
+
+
+def test_the_release_checks_with_seed_0_only(release, shim, graded):
+    """A release ships the answers to the inputs of seed 0 and has no reference to answer
+    others: its self-check uses seed 0, and asking for another seed is one clear refusal."""
+    assert graded["reference"]["extra_data"]["seed"] == 0
+    process = in_release(release, "-m", "autograder", "grade", "--seed", "5", shim=shim)
+    out, err = process.communicate(timeout=300)
+    assert process.returncode == 2, out[-2000:] + err[-2000:]
+    assert "seed 0 only" in err and "Traceback" not in err

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from autograder import EXERCISE_PATH, SECTIONS
 from autograder.coursework import class_folder as batch
+from autograder.judge import reference, seeds
 from autograder.judge.submissions import Limits
 from autograder.sandbox import walls
 from autograder.sandbox.door import private_folder
@@ -26,6 +27,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
                                          "(for a folder: the gradebook CSV, default OUT/gradebook.csv)")
     parser.add_argument("--exercise", choices=SECTIONS, metavar="NAME",
                         help="grade only this exercise (relu, init_params, ..., xor)")
+    parser.add_argument("--seed", type=seed_number, metavar="N",
+                        help="draw the tests' random inputs from seed N, as the report of an earlier "
+                             "grading names it (default: the judge derives one from the file; a "
+                             f"student's release always uses {seeds.FIXED})")
     limits = parser.add_argument_group("limits for each submission")
     limits.add_argument("--call-timeout", type=positive, metavar="SECONDS",
                         help=f"one call of a student's function (default {Limits.call_seconds:g})")
@@ -47,6 +52,13 @@ def positive(text: str) -> float:
     return value
 
 
+def seed_number(text: str) -> int:
+    value = int(text)
+    if not 0 <= value <= seeds.SEEDS:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 0 to {seeds.SEEDS}, not {text}")
+    return value
+
+
 def run(args: argparse.Namespace) -> int:
     from autograder.judge import plots, report
     from autograder.judge.grading import grade_file, limit_options
@@ -62,6 +74,10 @@ def run(args: argparse.Namespace) -> int:
         return batch.run(args)
     if path.suffix not in (".py", ".ipynb"):
         print(f"error: {path} is not a .py file, a .ipynb notebook or a folder", file=sys.stderr)
+        return 2
+    if args.seed not in (None, seeds.FIXED) and not reference.available():
+        print(f"error: this kit has no reference solution, so it checks with the inputs of seed "
+              f"{seeds.FIXED} only (the official grade uses others)", file=sys.stderr)
         return 2
     if args.require_isolation and (refusal := walls.refusal()):
         print(f"error: {refusal}", file=sys.stderr)

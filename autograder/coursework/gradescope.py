@@ -31,6 +31,7 @@ import zipfile
 from pathlib import Path
 
 from autograder import KIT_ROOT, PACKAGE_DIR, SOLUTION_PATH
+from autograder.judge import seeds
 
 ROOT = Path(os.environ.get("XOR_KIT_GRADESCOPE_ROOT", "/autograder"))
 VENV = "/opt/xor-kit-venv"  # outside /autograder, so that a sandbox's uid can run its Python
@@ -70,6 +71,9 @@ def build_zip(output: Path) -> list[str]:
         _add_script(archive, "run_autograder", RUN_AUTOGRADER)
         for path in files:
             archive.write(path, path.relative_to(KIT_ROOT).as_posix())
+        # This kit's grading secret: a regrade on Gradescope draws the same inputs as here.
+        in_kit = seeds.KIT_SECRET_DIR.relative_to(KIT_ROOT) / seeds.SECRET_NAME
+        archive.writestr(in_kit.as_posix(), seeds.secret())
         names = archive.namelist()
     partial.replace(output)
     return names

@@ -103,11 +103,12 @@ def record_public_answers(target: Path) -> tuple[float, int]:
     into the release's answer file; return the public points and the number of answers."""
     from autograder.judge.answers import PUBLIC_ANSWERS, RELEASE_ANSWERS_DIR, AnswerBook
     from autograder.judge.grading import grade_file
+    from autograder.judge.seeds import FIXED
     from autograder.judge.submissions import ReferenceSubmission
 
     path = target / RELEASE_ANSWERS_DIR.relative_to(KIT_ROOT) / PUBLIC_ANSWERS
     book = AnswerBook(path)
-    scores, _, code = grade_file(SOLUTION_PATH, ("--no-hidden",),
+    scores, _, code = grade_file(SOLUTION_PATH, ("--no-hidden", "--seed", str(FIXED)),
                                  reference=ReferenceSubmission(book, live=True))
     book.save()
     with contextlib.suppress(OSError):

@@ -11,15 +11,24 @@ from typing import Any
 import numpy as np
 
 from autograder.judge.feedback import Feedback, fail, show
+from autograder.judge.seeds import FIXED
 from autograder.sandbox.wire import Opaque
 
-SEED = 0  # every random input in the suites comes from this seed (printed in the report)
 RTOL, ATOL = 1e-4, 1e-5  # float32, with matmuls at full precision
+_seed = [FIXED]  # every random input of this grading comes from it (autograder.judge.seeds)
+
+
+def use_seed(seed: int) -> None:
+    _seed[0] = seed
+
+
+def seed() -> int:
+    return _seed[0]
 
 
 def rng(salt: int) -> np.random.Generator:
-    """A generator for one test's inputs: same numbers on every run and machine."""
-    return np.random.default_rng([SEED, salt])
+    """A generator for one test's inputs: the same numbers for the same seed, on every machine."""
+    return np.random.default_rng([_seed[0], salt])
 
 
 def random_array(salt: int, shape: tuple[int, ...], low: float = -2.0, high: float = 2.0,
@@ -29,6 +38,11 @@ def random_array(salt: int, shape: tuple[int, ...], low: float = -2.0, high: flo
         values = np.where(np.abs(values) < away_from_zero,
                           np.copysign(away_from_zero, values), values).astype(np.float32)
     return values
+
+
+def listed(values: np.ndarray) -> str:
+    """A small array as the list a student would type: ``[-2.3104, 0.5]``."""
+    return "[" + ", ".join(f"{v:.4g}" for v in np.asarray(values, dtype=np.float64).ravel()) + "]"
 
 
 def assert_is_array(got: Any, called: str) -> np.ndarray:
@@ -88,6 +102,20 @@ def assert_same_keys(got: Any, expected: dict, called: str) -> dict:
     return got
 
 
+def assert_arrays_like(got: Any, shapes: dict[str, tuple[int, ...]], called: str,
+                       hint: str = "") -> dict:
+    """A dict with exactly the keys of ``shapes``, each an array of its shape: what a test of
+    a property of params (keys, dtype, purity) may look at, so that it pays only for arrays."""
+    got = assert_same_keys(got, shapes, called)
+    for name, shape in shapes.items():
+        assert_shape(got[name], shape, f"{called}[{name!r}]", hint)
+    return got
+
+
+def shapes_of(params: dict) -> dict[str, tuple[int, ...]]:
+    return {name: np.shape(value) for name, value in params.items()}
+
+
 def diagnose(got: Any, candidates: dict[str, Callable[[], Any]]) -> str:
     """The hint of the first known mistake that reproduces ``got``, or ''."""
     for hint, make in candidates.items():
@@ -120,14 +148,27 @@ def key(i: int) -> np.ndarray:
     return np.array([0, i], dtype=np.uint32)
 
 
+XOR_KEYS = 1000  # SPEC: training from PRNGKey(i) reproduces XOR for every i below this
+
+
+def random_key_numbers(salt: int, count: int = 1) -> list[int]:
+    """``count`` different numbers for PRNGKey, drawn from this grading's seed; below
+    XOR_KEYS, so that training from any of them must reproduce XOR."""
+    return [int(i) for i in rng(salt).choice(XOR_KEYS, size=count, replace=False)]
+
+
+def network_shapes(sizes: tuple[int, int, int]) -> dict[str, tuple[int, ...]]:
+    """The params' shapes for (input_dims, n_hidden, output_dims)."""
+    d_in, hidden, d_out = sizes
+    return {"w1": (hidden, d_in), "b1": (hidden,), "w2": (d_out, hidden), "b2": (d_out,)}
+
+
 def random_params(sizes: tuple[int, int, int] = (2, 16, 1), seed: int = 0,
                   scale: float = 0.5) -> dict:
     """Normal random parameters of the given sizes, for the tests of the other exercises."""
-    d_in, hidden, d_out = sizes
-    shapes = {"w1": (hidden, d_in), "b1": (hidden,), "w2": (d_out, hidden), "b2": (d_out,)}
     draw = rng(1000 + seed)
     return {k: (scale * draw.standard_normal(shape)).astype(np.float32)
-            for k, shape in shapes.items()}
+            for k, shape in network_shapes(sizes).items()}
 
 
 def xor_data() -> tuple[np.ndarray, np.ndarray]:

@@ -47,9 +47,10 @@ def grade_file(path: Path, extra_args: tuple[str, ...] = (), quiet: bool = True,
 
 
 def limit_options(args: argparse.Namespace) -> tuple[str, ...]:
-    """The limits given on the command line, as options of the graded suites (autograder.judge.plugin)."""
+    """The limits and the seed given on the command line, as options of the graded suites
+    (autograder.judge.plugin), which have the same names."""
     given = {"--call-timeout": args.call_timeout, "--total-timeout": args.total_timeout,
-             "--memory-mb": args.memory_mb}
+             "--memory-mb": args.memory_mb, "--seed": getattr(args, "seed", None)}
     isolation = ("--require-isolation",) if getattr(args, "require_isolation", None) else ()
     return tuple(part for option, value in given.items() if value is not None
-                 for part in (option, f"{value:g}")) + isolation
+                 for part in (option, str(value) if isinstance(value, int) else f"{value:g}")) + isolation

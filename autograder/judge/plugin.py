@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from autograder import EXERCISE_PATH, SECTIONS
-from autograder.judge import checks
+from autograder.judge import checks, seeds
+from autograder.judge import reference as reference_solution
+from autograder.judge.answers import AnswerBook
 from autograder.judge.feedback import Feedback, explain
 from autograder.judge.report import score_table
 from autograder.judge.scores import Scores, TestResult
@@ -21,6 +23,7 @@ from autograder.judge.submissions import (
     Submission,
     SubmissionError,
 )
+from autograder.sandbox.door import SubmissionFileError, read_submission
 
 MARKERS = {
     "relu": "the relu exercise", "init_params": "the init_params exercise",
@@ -45,6 +48,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--no-hidden", action="store_true", help="skip the hidden tests")
     group.addoption("--require-isolation", action="store_true",
                     help="refuse to grade without a kernel wall around the submission")
+    group.addoption("--seed", type=int, default=None,
+                    help="draw the random inputs from this seed (default: the one the judge "
+                         "derives from the submission; a release always uses 0)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -54,11 +60,31 @@ def pytest_configure(config: pytest.Config) -> None:
         config.xor_scores = Scores()  # type: ignore[attr-defined]
     if not hasattr(config, "xor_submission"):
         config.xor_submission = None  # type: ignore[attr-defined]
+    config.xor_scores.seed = grading_seed(config)  # type: ignore[attr-defined]
+    checks.use_seed(config.xor_scores.seed)  # type: ignore[attr-defined]
+
+
+def grading_seed(config: pytest.Config) -> int:
+    """The seed given, else the judge's for this submission file (autograder.judge.seeds);
+    a release, which has no reference to answer other inputs, and a notebook's namespace
+    use the fixed one."""
+    given = config.getoption("--seed")
+    if given is not None:
+        if given != seeds.FIXED and not reference_solution.available():
+            raise pytest.UsageError(f"this kit has no reference solution: it checks with the "
+                                    f"inputs of seed {seeds.FIXED} only")
+        return given
+    if config.xor_submission is not None or not reference_solution.available():  # type: ignore[attr-defined]
+        return seeds.FIXED
+    try:
+        return seeds.for_submission(read_submission(_submission_path(config)))
+    except SubmissionFileError:
+        return seeds.FIXED  # the submission fixture says what is wrong with the file
 
 
 def pytest_report_header(config: pytest.Config) -> str:
     return (f"xor kit: grading {_submission_path(config)}; "
-            f"random inputs from seed {checks.SEED}")
+            f"random inputs from seed {checks.seed()}")
 
 
 def _submission_path(config: pytest.Config) -> Path:
@@ -173,7 +199,8 @@ def reference(request: pytest.FixtureRequest):
     if given is not None:  # grade_file's caller's, who closes it
         yield given
         return
-    answers = ReferenceSubmission()
+    # Answers to a seeded grading's inputs serve no other grading: they are not kept.
+    answers = ReferenceSubmission(None if checks.seed() == seeds.FIXED else AnswerBook(None))
     yield answers
     answers.close()
 

@@ -35,7 +35,7 @@ def score_table(scores: Scores) -> str:
 
 
 def text_report(scores: Scores, seconds: float) -> str:
-    parts = [f"Grade for {scores.submission} (inputs from seed 0, {seconds:.1f} s)", "",
+    parts = [f"Grade for {scores.submission} (inputs from seed {scores.seed}, {seconds:.1f} s)", "",
              score_table(scores)]
     failed = [r for r in scores.results if not r.passed]
     if failed:
@@ -87,8 +87,8 @@ def results_json(scores: Scores, seconds: float) -> dict[str, Any]:
     }
     if notes:
         result["output"] = "\n\n".join(notes)
-    if scores.wall:
-        result["extra_data"] = {"wall": scores.wall}  # Gradescope keeps it; gradebooks read it
+    # Gradescope keeps extra_data; gradebooks read it. The seed reproduces this grading.
+    result["extra_data"] = {"seed": scores.seed, **({"wall": scores.wall} if scores.wall else {})}
     return result
 
 

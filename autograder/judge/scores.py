@@ -29,6 +29,7 @@ class Scores:
     internal_errors: list[str] = field(default_factory=list)  # grader bugs, never the student's
     training: Training | None = None  # the xor tests' run from PRNGKey(0), for the plots
     figures: dict[str, str] = field(default_factory=dict)  # plot name -> file, once drawn
+    seed: int = 0  # the random inputs' (autograder.judge.seeds)
     wall: str = ""  # what isolated the submission (autograder.sandbox.walls), "" when nothing ran
 
     def sort(self) -> None:

@@ -136,14 +136,15 @@ def _reach(submission: Path, home: Path) -> dict[str, list[str]]:
     folder it was handed in from and, in ``grade FOLDER``, the class's work and grades."""
     names = ["solutions", "tests", "source", "notebooks", ".git", "release"]
     from autograder.judge.answers import ANSWERS_DIR
+    from autograder.judge.seeds import SECRET_DIR
 
     extra = [Path(p) for p in os.environ.get(BLOCKED_ENV, "").split(os.pathsep) if p]
     given = [f.resolve() for f in (submission.resolve().parent, *extra)]
     private = [KIT_ROOT, SANDBOX_ROOT.resolve(), *(f for f in given if not home.resolve().is_relative_to(f))]
     allowed = [home, Path(sys.prefix), Path(sys.base_prefix)]
     return {
-        "blocked": [str(PACKAGE_DIR), str(ANSWERS_DIR), str(XLA_CACHE_DIR), f"/proc/{os.getpid()}",
-                    *(str(KIT_ROOT / n) for n in names)],
+        "blocked": [*map(str, (PACKAGE_DIR, ANSWERS_DIR, XLA_CACHE_DIR, SECRET_DIR)),
+                    f"/proc/{os.getpid()}", *(str(KIT_ROOT / n) for n in names)],
         "private": [str(f) for f in private],  # a folder holding the home (say "/") is not given
         "allowed": [str(p.resolve()) for p in allowed],
     }
@@ -153,8 +154,9 @@ def hidden_paths() -> list[Path]:
     """What of the kit a sandbox must not see even where the interpreter's folders hold it
     (a kit installed into site-packages): all but the sandbox room, which is bound in apart."""
     from autograder.judge.answers import ANSWERS_DIR
+    from autograder.judge.seeds import SECRET_DIR
 
-    return [PACKAGE_DIR, KIT_ROOT / "solutions", ANSWERS_DIR, XLA_CACHE_DIR]
+    return [PACKAGE_DIR, KIT_ROOT / "solutions", ANSWERS_DIR, XLA_CACHE_DIR, SECRET_DIR]
 
 
 class SandboxSubmission(Submission):

@@ -9,7 +9,14 @@ has length 1, a loss that only works for one output.
 
 import pytest
 
-from autograder.judge.checks import assert_close, assert_shape, key, random_array, random_params
+from autograder.judge.checks import (
+    assert_close,
+    assert_shape,
+    key,
+    random_array,
+    random_key_numbers,
+    random_params,
+)
 from autograder.suites.test_train import TRAIN_TOL, unpack
 
 pytestmark = pytest.mark.hidden
@@ -30,7 +37,8 @@ def test_empty_and_five_axis_inputs(submission, reference):
 @pytest.mark.init_params
 @pytest.mark.points(2)
 def test_one_unit_layers_and_seven_outputs(submission, reference):
-    for seed, (d_in, hidden, d_out) in ((7, (1, 1, 1)), (8, (5, 3, 7))):
+    for seed, (d_in, hidden, d_out) in zip(random_key_numbers(306, 2), ((1, 1, 1), (5, 3, 7)),
+                                           strict=True):
         kwargs = {"input_dims": d_in, "n_hidden": hidden, "output_dims": d_out}
         assert_close(submission.run("init_params", key(seed), **kwargs),
                      reference.run("init_params", key(seed), **kwargs),

@@ -3,7 +3,14 @@
 import numpy as np
 import pytest
 
-from autograder.judge.checks import assert_close, assert_dtype, assert_same_keys, assert_shape, key
+from autograder.judge.checks import (
+    assert_arrays_like,
+    assert_close,
+    assert_dtype,
+    key,
+    network_shapes,
+    random_key_numbers,
+)
 from autograder.judge.feedback import Feedback
 
 pytestmark = pytest.mark.init_params
@@ -13,36 +20,39 @@ KEYS = {"w1": None, "b1": None, "w2": None, "b2": None}
 SIZES = [(2, 16, 1), (4, 4, 4)]
 
 
-def shapes(d_in: int, hidden: int, d_out: int) -> dict:
-    return {"w1": (hidden, d_in), "b1": (hidden,), "w2": (d_out, hidden), "b2": (d_out,)}
+def assert_params(got, called: str, sizes: tuple[int, int, int] = (2, 16, 1)) -> dict:
+    return assert_arrays_like(got, network_shapes(sizes), called,
+                              hint="use the arguments for the sizes; nothing hard-coded.")
 
 
 @pytest.mark.points(2)
 def test_returns_a_dict_with_exactly_w1_b1_w2_b2(submission):
-    assert_same_keys(submission.run("init_params", key(0)), KEYS, "init_params(PRNGKey(0))")
+    (seed,) = random_key_numbers(300)
+    assert_params(submission.run("init_params", key(seed)), f"init_params(PRNGKey({seed}))")
 
 
 @pytest.mark.points(2)
 def test_shapes_follow_the_layer_sizes(submission):
+    (seed,) = random_key_numbers(301)
     for d_in, hidden, d_out in SIZES:
-        called = f"init_params(PRNGKey(1), input_dims={d_in}, n_hidden={hidden}, output_dims={d_out})"
-        got = assert_same_keys(submission.run("init_params", key(1), input_dims=d_in,
-                                              n_hidden=hidden, output_dims=d_out), KEYS, called)
-        for name, shape in shapes(d_in, hidden, d_out).items():
-            assert_shape(got[name], shape, f"{called}[{name!r}]",
-                         hint="use the arguments for the sizes; nothing hard-coded.")
+        called = (f"init_params(PRNGKey({seed}), input_dims={d_in}, n_hidden={hidden}, "
+                  f"output_dims={d_out})")
+        assert_params(submission.run("init_params", key(seed), input_dims=d_in, n_hidden=hidden,
+                                     output_dims=d_out), called, (d_in, hidden, d_out))
 
 
 @pytest.mark.points(1)
 def test_arrays_are_float32(submission):
-    got = assert_same_keys(submission.run("init_params", key(2)), KEYS, "init_params(PRNGKey(2))")
+    (seed,) = random_key_numbers(302)
+    called = f"init_params(PRNGKey({seed}))"
+    got = assert_params(submission.run("init_params", key(seed)), called)
     for name in KEYS:
-        assert_dtype(got[name], "float32", f"init_params(PRNGKey(2))[{name!r}]")
+        assert_dtype(got[name], "float32", f"{called}[{name!r}]")
 
 
 @pytest.mark.points(2)
 def test_draws_the_same_numbers_as_the_reference(submission, reference):
-    for seed, (d_in, hidden, d_out) in zip((0, 42), SIZES, strict=True):
+    for seed, (d_in, hidden, d_out) in zip(random_key_numbers(303, 2), SIZES, strict=True):
         kwargs = {"input_dims": d_in, "n_hidden": hidden, "output_dims": d_out}
         assert_close(submission.run("init_params", key(seed), **kwargs),
                      reference.run("init_params", key(seed), **kwargs),
@@ -54,18 +64,20 @@ def test_draws_the_same_numbers_as_the_reference(submission, reference):
 
 @pytest.mark.points(1)
 def test_scale_multiplies_every_array(submission, reference):
+    (seed,) = random_key_numbers(304)
     for scale in (1.0, 0.25):
-        assert_close(submission.run("init_params", key(3), scale=scale),
-                     reference.run("init_params", key(3), scale=scale),
-                     f"init_params(PRNGKey(3), scale={scale})",
+        assert_close(submission.run("init_params", key(seed), scale=scale),
+                     reference.run("init_params", key(seed), scale=scale),
+                     f"init_params(PRNGKey({seed}), scale={scale})",
                      hint="every array is scale * jax.random.normal(...).")
 
 
 @pytest.mark.points(2)
 def test_every_array_has_its_own_key(submission):
-    called = "init_params(PRNGKey(5), input_dims=4, n_hidden=4, output_dims=4, scale=1.0)"
-    got = assert_same_keys(submission.run("init_params", key(5), input_dims=4, n_hidden=4,
-                                          output_dims=4, scale=1.0), KEYS, called)
+    (seed,) = random_key_numbers(305)
+    called = f"init_params(PRNGKey({seed}), input_dims=4, n_hidden=4, output_dims=4, scale=1.0)"
+    got = assert_params(submission.run("init_params", key(seed), input_dims=4, n_hidden=4,
+                                       output_dims=4, scale=1.0), called, (4, 4, 4))
     flat = {name: np.asarray(value, dtype=np.float64).ravel()[:3] for name, value in got.items()}
     names = list(flat)
     for i, a in enumerate(names):

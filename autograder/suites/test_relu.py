@@ -3,22 +3,22 @@
 import numpy as np
 import pytest
 
-from autograder.judge.checks import assert_close, assert_dtype, assert_shape, random_array
+from autograder.judge.checks import assert_close, assert_dtype, assert_shape, listed, random_array
 
 pytestmark = pytest.mark.relu
 
 
 @pytest.mark.points(1)
 def test_negative_inputs_become_zero(submission):
-    x = np.array([-3.0, -1.5, -0.01], dtype=np.float32)
-    assert_close(submission.run("relu", x), np.zeros(3, np.float32), "relu([-3.0, -1.5, -0.01])",
+    x = -random_array(1, (3,), 0.01, 3.0)
+    assert_close(submission.run("relu", x), np.zeros(3, np.float32), f"relu({listed(x)})",
                  hint="relu keeps only the positive part: every negative number becomes 0.")
 
 
 @pytest.mark.points(1)
 def test_positive_inputs_pass_through_unchanged(submission):
-    x = np.array([0.01, 1.5, 3.0], dtype=np.float32)
-    assert_close(submission.run("relu", x), x, "relu([0.01, 1.5, 3.0])",
+    x = random_array(2, (3,), 0.01, 3.0)
+    assert_close(submission.run("relu", x), x, f"relu({listed(x)})",
                  hint="positive numbers must come back exactly as they went in.")
 
 

@@ -1,47 +1,115 @@
 """xor: the student's own init_params, train and batched_predict together learn XOR."""
 
 import weakref
+from dataclasses import dataclass
 
 import numpy as np
 import pytest
 
 from autograder.judge import plots
-from autograder.judge.checks import key, xor_data
+from autograder.judge.checks import (
+    assert_arrays_like,
+    assert_is_array,
+    assert_shape,
+    key,
+    network_shapes,
+    random_array,
+    random_key_numbers,
+    xor_data,
+)
 from autograder.judge.feedback import Feedback, show
+from autograder.judge.submissions import SubmissionError
 
 pytestmark = pytest.mark.xor
 OWN = ()  # the xor tests use only the student's functions, no reference stand-ins
 
 
+XOR_SIZES = (2, 16, 1)
+OFF_CORNERS = 8  # points off the four corners where batched_predict must match the network too
+KEYS = 5  # keys besides 0, drawn per grading below checks.XOR_KEYS
+
+
+@dataclass
+class Trained:
+    """What training from one key gave: the params, the losses, the student's batched_predict
+    and the judge's own forward pass on them, at the four XOR inputs then OFF_CORNERS points."""
+
+    params: dict
+    losses: np.ndarray
+    outputs: np.ndarray
+    network: np.ndarray
+
+    @property
+    def corners(self) -> np.ndarray:
+        return self.network[:4]
+
+
 # Per submission object (weakly held: a new submission never meets an old one's results).
-_trained: "weakref.WeakKeyDictionary[object, dict[int, tuple[np.ndarray, np.ndarray]]]" = (
+_trained: "weakref.WeakKeyDictionary[object, dict[int, Trained | Exception]]" = (
     weakref.WeakKeyDictionary())
 
 
-def train_and_predict(submission, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """The outputs on the four XOR inputs after training from PRNGKey(seed), and the losses."""
+def train_and_predict(submission, seed: int) -> Trained:
+    """The student's own init_params(PRNGKey(seed)), train and batched_predict, once per key
+    (a failure too: it is raised again, not run again)."""
     done = _trained.setdefault(submission, {})
     if seed not in done:
-        done[seed] = _train_and_predict(submission, seed)
+        try:
+            done[seed] = _train_and_predict(submission, seed)
+        except (Feedback, SubmissionError) as error:
+            done[seed] = error
+    if isinstance(done[seed], Exception):
+        raise done[seed]
     return done[seed]
 
 
-def _train_and_predict(submission, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def _train_and_predict(submission, seed: int) -> Trained:
     X, Y = xor_data()
     params = submission.run("init_params", key(seed), with_reference=OWN)
+    called = f"train(init_params(PRNGKey({seed})), X, Y)"
     result = submission.run("train", params, X, Y, with_reference=OWN)
     if not isinstance(result, tuple | list) or len(result) != 2:
-        raise Feedback(f"train(params, X, Y) returned {show(result)}; expected (params, losses).")
-    trained, losses = result
-    outputs = submission.run("batched_predict", trained, X, with_reference=OWN)
-    if not isinstance(outputs, np.ndarray) or outputs.size != 4:
-        raise Feedback(f"After training from PRNGKey({seed}), batched_predict(params, X) on the "
-                       f"four XOR inputs returned {show(outputs)}; expected shape (4, 1).")
-    if not isinstance(losses, np.ndarray):
-        raise Feedback(f"train returned losses as {show(losses)}; expected an array.")
+        raise Feedback(f"{called} returned {show(result)}; expected (params, losses).")
+    trained = assert_arrays_like(result[0], network_shapes(XOR_SIZES), called + "[0]")
+    losses = assert_is_array(result[1], called + "[1] (losses)")
+    if losses.dtype.kind not in "fiu":
+        raise Feedback(f"{called}[1] (losses) holds {losses.dtype} values, not numbers.")
+    points = np.concatenate([X, random_array(400 + seed, (OFF_CORNERS, 2), -0.5, 1.5)])
+    outputs = assert_shape(submission.run("batched_predict", trained, points, with_reference=OWN),
+                           (len(points), 1), f"batched_predict(params, X) after {called}, on "
+                           f"{len(points)} points")
     if seed == plots.SEED:
         _remember_for_plots(submission, seed, trained, losses)
-    return outputs.astype(np.float64).reshape(-1), losses
+    return Trained(trained, losses, outputs.astype(np.float64).reshape(-1),
+                   forward(trained, points).reshape(-1))
+
+
+def assert_really_learned(submission, seed: int, other: int) -> None:
+    """Training from PRNGKey(seed) solved XOR: the network its params make (computed by the
+    judge, not by the student's batched_predict) reproduces XOR, the student's batched_predict
+    agrees with that network on and off the corners, and training began where it was told
+    to (another start, PRNGKey(other), trains to other params)."""
+    got = train_and_predict(submission, seed)
+    _, Y = xor_data()
+    if not np.allclose(got.outputs, got.network, rtol=1e-3, atol=1e-3):
+        worst = int(np.argmax(np.abs(got.outputs - got.network)))
+        raise Feedback(
+            f"After training from PRNGKey({seed}), your batched_predict does not compute the "
+            f"network your trained params make: at point {worst} it returned "
+            f"{got.outputs[worst]:.4f}, while w2 @ relu(w1 @ x + b1) + b2 is {got.network[worst]:.4f}.")
+    if not np.array_equal(got.corners > 0.5, Y > 0.5):
+        raise Feedback(f"train(init_params(PRNGKey({seed})), X, Y) did not learn XOR: the "
+                       f"trained network gives\n{truth_table(got.corners)}")
+    if all(np.allclose(got.params[k], train_and_predict(submission, other).params[k])
+           for k in got.params):
+        raise Feedback(f"Training from PRNGKey({seed}) and from PRNGKey({other}) gave the same "
+                       "params: train must start from the params it is given.")
+
+
+def forward(params: dict, X: np.ndarray) -> np.ndarray:
+    """The network's outputs on the rows of X, in float64: w2 @ relu(w1 @ x + b1) + b2."""
+    p = {k: np.asarray(v, dtype=np.float64) for k, v in params.items()}
+    return np.maximum(X @ p["w1"].T + p["b1"], 0.0) @ p["w2"].T + p["b2"]
 
 
 _for_plots: "weakref.WeakKeyDictionary[object, plots.Training]" = weakref.WeakKeyDictionary()
@@ -69,43 +137,54 @@ def truth_table(outputs: np.ndarray) -> str:
     lines = ["x1 x2 | XOR | output  | > 0.5 | ok", "------+-----+---------+-------+---"]
     for (a, b), y, out in zip(X, Y, outputs, strict=True):
         ok = (out > 0.5) == (y > 0.5)
-        lines.append(f" {int(a)}  {int(b)} |  {int(y)}  | {out:7.4f} | {str(out > 0.5):5} | "
+        lines.append(f" {int(a)}  {int(b)} |  {int(y)}  | {round(out, 4) + 0.0:7.4f} | {str(out > 0.5):5} | "
                      f"{'yes' if ok else 'NO'}")
     return "\n".join(lines)
 
 
 @pytest.mark.points(8)
 def test_learns_xor_from_key_0(submission, request):
-    outputs, _ = train_and_predict(submission, 0)
-    _illustrate(request, submission, plots.BOUNDARY)
-    table = truth_table(outputs)
+    seeds = several_keys()
+    try:
+        trained = train_and_predict(submission, 0)
+    finally:
+        _illustrate(request, submission, plots.BOUNDARY)
     request.node.user_properties.append(("output", "Trained from PRNGKey(0) with the defaults:\n"
-                                         + table))
-    _, Y = xor_data()
-    if outputs.shape != (4,) or not np.array_equal(outputs > 0.5, Y > 0.5):
-        raise Feedback("train(init_params(PRNGKey(0)), X, Y) then batched_predict did not "
-                       "reproduce XOR:\n" + table)
+                                         + truth_table(trained.corners)))
+    assert_really_learned(submission, 0, seeds[0])
 
 
 @pytest.mark.points(5)
 def test_learns_xor_from_several_keys(submission):
-    _, Y = xor_data()
     failed = []
-    for seed in (1, 2, 3, 17, 99):
-        outputs, _ = train_and_predict(submission, seed)
-        if outputs.shape != (4,) or not np.array_equal(outputs > 0.5, Y > 0.5):
-            failed.append(f"PRNGKey({seed}):\n{truth_table(outputs)}")
+    for seed in several_keys():
+        try:
+            assert_really_learned(submission, seed, 0)
+        except Feedback as error:
+            failed.append(str(error))
     if failed:
-        raise Feedback(f"XOR was not reproduced from {len(failed)} of 5 keys.\n"
+        raise Feedback(f"XOR was not learned from {len(failed)} of {KEYS} keys.\n"
                        + "\n".join(failed[:2]))
 
 
 @pytest.mark.points(3)
 def test_loss_falls_during_training(submission, request):
-    _, losses = train_and_predict(submission, 0)
+    trained = train_and_predict(submission, 0)
     _illustrate(request, submission, plots.LOSS_CURVE)
-    if losses.ndim != 1 or losses.size < 2 or not losses[-1] < 0.05 or not losses[-1] < losses[0]:
-        if losses.size == 0:
-            raise Feedback("train returned no losses.")
+    losses = trained.losses
+    if losses.ndim != 1 or losses.size < 2:
+        raise Feedback(f"train returned losses of shape {losses.shape}; expected one per epoch.")
+    X, Y = xor_data()
+    actual = float(np.mean((forward(trained.params, X).reshape(-1) - Y) ** 2))
+    if not np.isclose(losses[-1], actual, rtol=1e-2, atol=1e-4):
+        raise Feedback(f"The last loss train returned is {float(losses[-1]):.5f}, but the params it "
+                       f"returned have a mean loss of {actual:.5f} on the XOR data.\nLikely cause: "
+                       "losses[i] must be the mean loss over all rows after epoch i's updates.")
+    if not losses[-1] < 0.05 or not losses[-1] < losses[0]:
         raise Feedback(f"The losses from train should fall to near 0; got first "
-                       f"{losses.ravel()[:1]}, last {losses.ravel()[-1:]} (want last < 0.05).")
+                       f"{float(losses[0]):.4f}, last {float(losses[-1]):.4f} (want last < 0.05).")
+
+
+
+def several_keys() -> list[int]:
+    return [k for k in random_key_numbers(410, KEYS + 1) if k != 0][:KEYS]
