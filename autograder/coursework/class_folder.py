@@ -159,26 +159,34 @@ def text_of(result: dict, submission: str) -> str:
 
 
 def max_points(exercise: str | None) -> float:
-    """The points the graded suites offer (one exercise's with ``--exercise``), from collecting them."""
+    """The points the graded suites offer (one exercise's with ``--exercise``)."""
+    points = section_points()
+    return points.get(exercise, 0.0) if exercise else sum(points.values())
+
+
+def section_points(hidden: bool = True) -> dict[str, float]:
+    """Each section's points in the graded suites (without the hidden tests' if not ``hidden``),
+    from collecting them."""
     import pytest
 
     from autograder.judge.grading import SUITES
     from autograder.judge.plugin import section_of
 
     class Count:
-        total = 0.0
+        points: dict[str, float] = {}
 
         def pytest_collection_finish(self, session: pytest.Session) -> None:
             for item in session.items:
                 mark = item.get_closest_marker("points")
-                if mark and exercise in (None, section_of(item)):
-                    self.total += float(mark.args[0])
+                if mark and (hidden or item.get_closest_marker("hidden") is None):
+                    section = section_of(item)
+                    self.points[section] = self.points.get(section, 0.0) + float(mark.args[0])
 
     counter = Count()
     with contextlib.redirect_stdout(io.StringIO()):
         pytest.main([str(SUITES), "--collect-only", "-p", "no:cacheprovider", "-p", "no:terminal",
                      "--rootdir", str(SUITES), "-c", os.devnull], plugins=[counter])
-    return counter.total
+    return counter.points
 
 
 class Runner:
