@@ -388,3 +388,14 @@ def test_no_stale_grade_after_one_exercise_or_a_change_of_points(tmp_path):
     assert "grading 0 of 1 submissions" in same.stderr
     forced = grade_in(kit, str(folder), "--jobs", "1", "--force")
     assert "grading 1 of 1 submissions" in forced.stderr and "--force: solo" in forced.stderr
+
+
+def test_a_submission_that_runs_out_of_time_is_a_timeout_not_a_zero_like_any_other(tmp_path):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    shutil.copy(CORPUS / "hostile" / "endless_loop_at_import.py", folder / "tim.py")
+    done = run_grader("grade", str(folder), "--jobs", "1", "--exercise", "relu", "--total-timeout", "3")
+    assert done.returncode == 0, done.stderr[-2000:]
+    row = table(tmp_path / "class-grades" / "gradebook.csv")["tim"]
+    assert row["status"] == "timeout: the time for this whole submission (3 s) ran out"
+    assert row["total"] == "0" and row["relu"] == "0"

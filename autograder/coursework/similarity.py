@@ -36,11 +36,11 @@ class Pair:
 
 def source_text(path: Path) -> str:
     if path.suffix == ".ipynb":
-        from autograder.authoring.notebook_module import NotebookError, notebook_to_source
+        from autograder.authoring.notebook_module import notebook_to_source
 
         try:
             return notebook_to_source(path)
-        except NotebookError:
+        except (ValueError, OSError):  # NotebookError is a ValueError
             return ""
     return path.read_text(errors="replace")
 
