@@ -37,7 +37,7 @@ from autograder.coursework.statuses import GRADED, IMPORT_ERROR, NOT_GRADED, Sta
 
 SUFFIXES = (".py", ".ipynb")
 PREFERRED = ("xor_net.py", "xor_net.ipynb")  # in a student's folder with several files
-RESULTS, TEXT, FINGERPRINT, LOG = "results.json", "results.txt", ".sha256", "grader.log"
+RESULTS, TEXT, FINGERPRINT, LOG = gradebook.RESULTS, "results.txt", ".sha256", "grader.log"
 GRADEBOOK = gradebook.FILE
 
 
@@ -273,6 +273,18 @@ class Runner:
         process.wait()
 
 
+def why_grade(entries: list[Entry], runner: Runner, force: bool, asked: list[str]) -> dict[str, str]:
+    """The students this run grades, each with the reason (regrade.summary prints them)."""
+    reasons = {}
+    for entry in entries:
+        why = runner.stale_because(entry)
+        if entry.source is not None and (force or entry.student in asked):
+            why = regrade.FORCED if force else regrade.ASKED
+        if why:
+            reasons[entry.student] = why
+    return reasons
+
+
 def _interrupt(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
 
@@ -322,15 +334,7 @@ def run(args: argparse.Namespace) -> int:
     env[BLOCKED_ENV] = os.pathsep.join(p for p in (env.get(BLOCKED_ENV), str(folder), str(out)) if p)
     runner = Runner(out, options, limit, max_points(args.exercise), env,
                     (regrade.kit_version(), regrade.grade_options(args)))
-    reasons: dict[str, str] = {}
-    for entry in entries:
-        why = runner.stale_because(entry)
-        if entry.source is not None and args.force:
-            why = regrade.FORCED
-        elif entry.source is not None and entry.student in args.student:
-            why = regrade.ASKED
-        if why:
-            reasons[entry.student] = why
+    reasons = why_grade(entries, runner, args.force, args.student)
     pending = [e for e in entries if e.student in reasons]
     print(f"grading {len(pending)} of {len(entries)} submissions in {folder} "
           f"({len(entries) - len(pending)} unchanged since the last run), {args.jobs} at a time\n  "
