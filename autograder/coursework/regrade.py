@@ -1,7 +1,8 @@
 """What a student's grade depends on, kept beside it, and why a class run grades them again.
 
 The key is the submission's sha256, the version of the kit that grades (its package version
-and a hash of the graded suites, the judge and the sandbox) and the options that change a
+and a hash of the graded suites, the judge, the sandbox and the reference solution, or in a
+release the reference's recorded answers) and the options that change a
 grade (``--exercise``, the limits, ``--seed``). A grade whose key differs from the run's in
 any part is stale: the student is graded again, and the summary says which part changed.
 """
@@ -12,7 +13,7 @@ import json
 from importlib import metadata
 from pathlib import Path
 
-from autograder import PACKAGE_DIR
+from autograder import KIT_ROOT, PACKAGE_DIR, SOLUTION_PATH
 
 KEY_FILE = ".grade-key.json"
 GRADING_SOURCES = ("suites", "judge", "sandbox")  # what decides a grade, under autograder/
@@ -21,11 +22,14 @@ NEW, CHANGED, KIT, FORCED, ASKED = ("no grade yet", "submission changed", "gradi
 
 
 def kit_version() -> str:
-    """The package version and a hash of every source file that decides a grade."""
+    """The package version and a hash of every file that decides a grade: the code, the
+    reference (a release's recorded answers stand in for it)."""
+    files = [p for folder in GRADING_SOURCES for p in sorted((PACKAGE_DIR / folder).rglob("*.py"))]
+    files += sorted((PACKAGE_DIR / "judge" / "answers").glob("*.json"))
+    files += [SOLUTION_PATH] if SOLUTION_PATH.is_file() else []
     digest = hashlib.sha256()
-    for folder in GRADING_SOURCES:
-        for path in sorted((PACKAGE_DIR / folder).rglob("*.py")):
-            digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0" + path.read_bytes())
+    for path in files:
+        digest.update(path.relative_to(KIT_ROOT).as_posix().encode() + b"\0" + path.read_bytes())
     try:
         version = metadata.version("xor-jax-kit")
     except metadata.PackageNotFoundError:
