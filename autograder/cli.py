@@ -13,6 +13,9 @@ COMMANDS = {
     "notebook": ("autograder.authoring.source_notebook", "regenerate the source notebook from solutions/"),
     "gradescope": ("autograder.coursework.gradescope", "build the Gradescope autograder zip"),
     "release": ("autograder.coursework.release", "write what students get into a folder"),
+    "export": ("autograder.coursework.exports", "write the class's grades as Canvas and Moodle import it"),
+    "feedback": ("autograder.coursework.feedback_bundle", "write each student's feedback page"),
+    "classroom": ("autograder.coursework.classroom", "write a GitHub Classroom self-check workflow"),
     "plot": ("autograder.judge.plots", "plot the loss curve and decision boundary of a submission"),
 }
 

@@ -68,7 +68,8 @@ def test_a_folder_is_graded_into_a_gradebook_and_exits_0(graded_class):
     assert f"wrote {out / 'gradebook.csv'}" in done.stdout
     with (out / "gradebook.csv").open() as table:
         header = next(csv.reader(table))
-    assert header == ["student", "total", "max", *SECTIONS, "status", "wall"]
+    assert header == ["student", "total", "max", *SECTIONS, "status", "wall", "raw_total", "auto_total",
+                      "late_days", "penalty_percent", "overrides", "similar_to"]
     book = gradebook(out / "gradebook.csv")
     assert list(book) == ["alice", "bob", "carol", "dave", "erin", "frank", "gus", "hana"]
     assert {row["wall"] for s, row in book.items() if row["status"] == "graded"} <= set(walls.KERNEL_WALLS)
@@ -150,7 +151,7 @@ def test_a_grader_past_the_student_limit_is_stopped_and_recorded(tmp_path):
     assert time.monotonic() - started < 60
     assert done.returncode == 0, done.stderr[-2000:]
     book = gradebook(tmp_path / "out" / "gradebook.csv")
-    assert book["zoe"]["status"] == "grader-error: the grader was stopped after 2 s on this submission"
+    assert book["zoe"]["status"] == "timeout: the grader was stopped after 2 s on this submission"
     result = json.loads((tmp_path / "out" / "zoe" / "results.json").read_text())
     assert result["score"] == 0 and result["tests"] == [] and "stopped after 2 s" in result["output"]
 

@@ -7,14 +7,16 @@ submission does to its grader can touch another's grade; ``--jobs`` of them run
 at once. The grades land in OUT/STUDENT/ (``results.json`` as Gradescope reads
 it, ``results.txt`` for people) and in one gradebook CSV for the class.
 
-A run can be interrupted and started again: a student whose results are there
-and whose submission has not changed since (its sha256 is kept beside the
-results in ``.sha256``) is not graded again.
+A run can be interrupted and started again: a student whose results are there and
+whose grade's key (autograder.coursework.regrade: the submission's sha256, the kit's
+version, the options that change a grade) is the run's is not graded again;
+``--force`` and ``--student NAME`` grade again on demand. The gradebook, with the
+roster, overrides, late policy and similarity hints on top, is
+autograder.coursework.gradebook's.
 """
 
 import argparse
 import contextlib
-import csv
 import hashlib
 import io
 import json
@@ -29,14 +31,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from autograder import SECTIONS
+from autograder.coursework import gradebook, regrade, settings, similarity
+from autograder.coursework.bad_input import BadInput
+from autograder.coursework.statuses import GRADED, IMPORT_ERROR, NOT_GRADED, Status, status_of
 
 SUFFIXES = (".py", ".ipynb")
 PREFERRED = ("xor_net.py", "xor_net.ipynb")  # in a student's folder with several files
-RESULTS, TEXT, FINGERPRINT, LOG = "results.json", "results.txt", ".sha256", "grader.log"
-GRADEBOOK = "gradebook.csv"
-GRADED, GRADER_ERROR = "graded", "grader-error"
-NOT_GRADED = "Not graded: "  # how the output of a results.json without tests begins
+RESULTS, TEXT, FINGERPRINT, LOG = gradebook.RESULTS, "results.txt", ".sha256", "grader.log"
+GRADEBOOK = gradebook.FILE
 
 
 def configure(group: Any) -> None:
@@ -48,6 +50,10 @@ def configure(group: Any) -> None:
     group.add_argument("--student-timeout", type=float, metavar="SECONDS",
                        help="stop a grader that runs longer than this on one submission "
                             "(default: twice --total-timeout, plus two minutes)")
+    group.add_argument("--force", action="store_true", help="grade every submission again")
+    group.add_argument("--student", action="append", default=[], metavar="NAME",
+                       help="grade this student again (repeat for several)")
+    settings.configure(group)
 
 
 @dataclass(frozen=True)
@@ -116,15 +122,9 @@ def error_result(reason: str, max_score: float, seconds: float) -> dict:
             "tests": []}
 
 
-def status_of(result: dict) -> str:
-    if result.get("tests"):
-        return GRADED
-    reason = str(result.get("output", "")).removeprefix(NOT_GRADED).split("\n")[0]
-    return f"{GRADER_ERROR}: {reason}"
-
-
 def scores_from_result(result: dict, submission: str):
     """The Scores behind a results.json, so that the text report is report.text_report's."""
+    from autograder.judge.report import plain_output
     from autograder.judge.scores import Scores, TestResult
 
     scores = Scores(submission=submission)
@@ -132,7 +132,7 @@ def scores_from_result(result: dict, submission: str):
         scores.results.append(TestResult(
             name=test["name"], exercise=test["name"].split(":")[0], points=float(test["max_score"]),
             hidden=test.get("visibility") == "after_published", passed=test["status"] == "passed",
-            output=test.get("output", "")))
+            output=plain_output(test)))
     if result.get("output"):
         scores.events.append(result["output"])
     scores.wall = wall_of(result)
@@ -145,62 +145,79 @@ def wall_of(result: dict) -> str:
 
 
 def text_of(result: dict, submission: str) -> str:
+    """results.txt: plain text, the report of a single file's grade (no HTML, no images)."""
     from autograder.judge.report import text_report
 
+    status = status_of(result, submission)
+    if status.kind == IMPORT_ERROR:
+        return (f"Grade for {submission}: 0 / {result.get('max_score', 0):g} (import-error)\n\n"
+                f"Your file could not be imported, so none of the {len(result['tests'])} tests could run:\n"
+                f"  {status.message}\nFix that line and every exercise is graded.\n")
     if not result.get("tests"):
         return f"Grade for {submission}: 0 / {result.get('max_score', 0):g}\n\n{result.get('output', '')}\n"
     return text_report(scores_from_result(result, submission), float(result.get("execution_time", 0)))
 
 
 def max_points(exercise: str | None) -> float:
-    """The points the graded suites offer (one exercise's with ``--exercise``), from collecting them."""
+    """The points the graded suites offer (one exercise's with ``--exercise``)."""
+    points = section_points()
+    return points.get(exercise, 0.0) if exercise else sum(points.values())
+
+
+def section_points(hidden: bool = True) -> dict[str, float]:
+    """Each section's points in the graded suites (without the hidden tests' if not ``hidden``),
+    from collecting them."""
     import pytest
 
     from autograder.judge.grading import SUITES
     from autograder.judge.plugin import section_of
 
     class Count:
-        total = 0.0
+        points: dict[str, float] = {}
 
         def pytest_collection_finish(self, session: pytest.Session) -> None:
             for item in session.items:
                 mark = item.get_closest_marker("points")
-                if mark and exercise in (None, section_of(item)):
-                    self.total += float(mark.args[0])
+                if mark and (hidden or item.get_closest_marker("hidden") is None):
+                    section = section_of(item)
+                    self.points[section] = self.points.get(section, 0.0) + float(mark.args[0])
 
     counter = Count()
     with contextlib.redirect_stdout(io.StringIO()):
         pytest.main([str(SUITES), "--collect-only", "-p", "no:cacheprovider", "-p", "no:terminal",
                      "--rootdir", str(SUITES), "-c", os.devnull], plugins=[counter])
-    return counter.total
+    return counter.points
 
 
 class Runner:
     """Runs the graders, each in its own process group, and can stop them all at once."""
 
     def __init__(self, out: Path, options: list[str], limit: float, max_score: float,
-                 env: dict[str, str]) -> None:
+                 env: dict[str, str], key: tuple[str, dict[str, object]]) -> None:
         self.out, self.options, self.limit, self.max_score, self.env = out, options, limit, max_score, env
+        self.kit, self.grade_options = key  # what a grade depends on besides the submission
         self.stopping = threading.Event()
         self._running: set[subprocess.Popen] = set()
         self._lock = threading.Lock()
 
-    def up_to_date(self, entry: Entry) -> bool:
-        folder = self.out / entry.student
-        with contextlib.suppress(OSError):
-            return (entry.source is not None and (folder / RESULTS).is_file()
-                    and (folder / FINGERPRINT).read_text().strip() == entry.fingerprint())
-        return False
+    def key(self, entry: Entry) -> dict[str, object]:
+        return regrade.key_of(entry.fingerprint(), self.kit, self.grade_options)
 
-    def grade(self, entry: Entry) -> str | None:
+    def stale_because(self, entry: Entry) -> str | None:
+        """Why ``entry`` must be graded (again); None when its grade is up to date."""
+        if entry.source is None:
+            return "nothing to grade"
+        return regrade.stale_because(self.out / entry.student, self.key(entry))
+
+    def grade(self, entry: Entry) -> Status | None:
         """Grade one student; its status, or None if the run was stopped meanwhile."""
         from autograder.judge.report import dumps, write_atomic
 
         folder = self.out / entry.student
         folder.mkdir(parents=True, exist_ok=True)
-        for name in (FINGERPRINT, RESULTS, TEXT):  # a changed submission's old grade must not stay
+        for name in (regrade.KEY_FILE, FINGERPRINT, RESULTS, TEXT):  # an old grade must not stay
             (folder / name).unlink(missing_ok=True)
-        fingerprint = entry.fingerprint()
+        fingerprint, key = entry.fingerprint(), self.key(entry)
         started = time.monotonic()
         reason = entry.problem or self._run(entry, folder)
         if reason is None and self.stopping.is_set():
@@ -215,7 +232,8 @@ class Runner:
             write_atomic(folder / RESULTS, dumps(result))
         write_atomic(folder / TEXT, text_of(result, str(entry.source or folder)))
         write_atomic(folder / FINGERPRINT, fingerprint + "\n")
-        return status_of(result)
+        regrade.write_key(folder, key)
+        return status_of(result, entry.source)
 
     def _run(self, entry: Entry, folder: Path) -> str | None:
         """Run the grader on ``entry``; None if it wrote a grade, else why not."""
@@ -255,24 +273,16 @@ class Runner:
         process.wait()
 
 
-def write_gradebook(path: Path, entries: list[Entry], out: Path) -> tuple[int, int]:
-    """One row per student; returns (graded, grader errors)."""
-    from autograder.judge.report import write_atomic
-
-    table = io.StringIO()
-    writer = csv.writer(table)
-    writer.writerow(["student", "total", "max", *SECTIONS, "status", "wall"])
-    counts = [0, 0]
+def why_grade(entries: list[Entry], runner: Runner, force: bool, asked: list[str]) -> dict[str, str]:
+    """The students this run grades, each with the reason (regrade.summary prints them)."""
+    reasons = {}
     for entry in entries:
-        result = json.loads((out / entry.student / RESULTS).read_text())
-        sections = scores_from_result(result, entry.student).by_section()
-        status = status_of(result)
-        counts[status != GRADED] += 1
-        writer.writerow([entry.student, f"{result['score']:g}", f"{result.get('max_score', 0):g}",
-                         *(f"{sections[s][0]:g}" if s in sections else ("0" if status != GRADED else "")
-                           for s in SECTIONS), status, wall_of(result)])
-    write_atomic(path, table.getvalue())
-    return counts[0], counts[1]
+        why = runner.stale_because(entry)
+        if entry.source is not None and (force or entry.student in asked):
+            why = regrade.FORCED if force else regrade.ASKED
+        if why:
+            reasons[entry.student] = why
+    return reasons
 
 
 def _interrupt(signum: int, frame: Any) -> None:
@@ -287,7 +297,7 @@ def run(args: argparse.Namespace) -> int:
 
     folder = Path(args.path).resolve()
     out = Path(args.out).resolve() if args.out else folder.parent / f"{folder.name}-grades"
-    gradebook = Path(args.output) if args.output else out / GRADEBOOK
+    book = Path(args.output) if args.output else out / GRADEBOOK
     entries = find_entries(folder, skip=(out,))
     if not entries:
         print(f"error: no submissions in {folder} (.py or .ipynb files, or folders of them)",
@@ -295,6 +305,17 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if args.jobs < 1:
         print("error: --jobs must be at least 1", file=sys.stderr)
+        return 2
+    names = [e.student for e in entries if e.source is not None]
+    if unknown := [name for name in args.student if name not in names]:
+        print(f"error: --student {unknown[0]}: no submission of that name in {folder}", file=sys.stderr)
+        return 2
+    course = settings.merge(settings.load(out), args)
+    course.folder, course.students = str(folder), {e.student: str(e.source or "") for e in entries}
+    try:
+        gradebook.check(course)  # a bad roster, overrides file or policy stops the run before it grades
+    except BadInput as error:
+        print(f"error: {error}", file=sys.stderr)
         return 2
     if args.require_isolation is None:  # a class's work is untrusted: walls by default
         args.require_isolation = True
@@ -307,12 +328,17 @@ def run(args: argparse.Namespace) -> int:
     total = args.total_timeout or Limits.total_seconds
     limit = args.student_timeout or 2 * total + 120
     options = [*(("--exercise", args.exercise) if args.exercise else ()), *limit_options(args)]
+    if getattr(args, "seed", None) is not None:
+        options += ["--seed", str(args.seed)]
     env = dict(os.environ)  # no submission may read its classmates' work or grades
     env[BLOCKED_ENV] = os.pathsep.join(p for p in (env.get(BLOCKED_ENV), str(folder), str(out)) if p)
-    runner = Runner(out, options, limit, max_points(args.exercise), env)
-    pending = [e for e in entries if not runner.up_to_date(e)]
+    runner = Runner(out, options, limit, max_points(args.exercise), env,
+                    (regrade.kit_version(), regrade.grade_options(args)))
+    reasons = why_grade(entries, runner, args.force, args.student)
+    pending = [e for e in entries if e.student in reasons]
     print(f"grading {len(pending)} of {len(entries)} submissions in {folder} "
-          f"({len(entries) - len(pending)} unchanged since the last run), {args.jobs} at a time",
+          f"({len(entries) - len(pending)} unchanged since the last run), {args.jobs} at a time\n  "
+          + regrade.summary(reasons, [e.student for e in entries if e.student not in reasons]),
           file=sys.stderr)
     previous = signal.signal(signal.SIGTERM, _interrupt)
     pool = ThreadPoolExecutor(max_workers=args.jobs)
@@ -323,7 +349,7 @@ def run(args: argparse.Namespace) -> int:
         for future in as_completed(futures):
             status = future.result()
             bar.update()
-            if status and status != GRADED:
+            if status and status.kind != GRADED:
                 bar.write(f"{futures[future].student}: {status}", file=sys.stderr)
     except KeyboardInterrupt:
         runner.stop()
@@ -336,7 +362,11 @@ def run(args: argparse.Namespace) -> int:
         signal.signal(signal.SIGTERM, previous)
     pool.shutdown()
     bar.close()
-    graded, errors = write_gradebook(gradebook, entries, out)
-    print(f"wrote {gradebook}: {graded} graded, {errors} not graded (grader-error), "
-          f"one folder per student in {out}")
+    similarity.write_pairs(out / similarity.FILE, similarity.find_pairs(
+        {e.student: e.source for e in entries if e.source is not None}))
+    course.max_score = runner.max_score
+    settings.save(out, course)
+    rows, roster = gradebook.build(out, course)
+    gradebook.write(book, rows, roster)
+    print(f"wrote {book}: {gradebook.counts(rows)}, one folder per student in {out}")
     return 0

@@ -1,4 +1,4 @@
-"""``python -m autograder gradescope [--output autograder.zip]``: the Gradescope autograder.
+"""``python -m autograder gradescope [--output FILE]``: the Gradescope autograder (default ../autograder.zip).
 
 The zip is the instructor's kit (reference, hidden tests and all) with the two
 scripts Gradescope runs at its root (https://gradescope-autograders.readthedocs.io,
@@ -43,8 +43,9 @@ NO_SUBMISSION = "Submit one file named xor_net.py (or the notebook xor_net.ipynb
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--output", default="autograder.zip",
-                        help="the zip to write (default: autograder.zip)")
+    parser.add_argument("--output", default=str(KIT_ROOT.parent / "autograder.zip"),
+                        help="the zip to write (default: autograder.zip beside the kit's folder, not in it: "
+                             "the zip holds the solutions)")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -29,7 +29,9 @@ HIDDEN_SUITES = ("test_hidden.py",)  # the only modules with tests marked hidden
 # Commands that need the reference or the instructor's tools; the command list skips them.
 INSTRUCTOR_MODULES = ("coursework/release.py", "coursework/gradescope.py", "authoring/stubs_command.py",
                       "authoring/stubs.py", "authoring/source_notebook.py",
-                      "authoring/nbgrader_preprocessor.py")
+                      "authoring/nbgrader_preprocessor.py", "coursework/exports.py",
+                      "coursework/feedback_bundle.py", "coursework/classroom.py",
+                      "coursework/course_options.py")
 STUDENT_DOCS = ("tutorial.md", "student-guide.md")
 SKIPPED = ("__pycache__", "answers")  # compiled files; an instructor's own recorded answers
 

@@ -1,0 +1,131 @@
+"""The class gradebook: every student's automatic grade, with the overrides, the late penalty,
+the similarity hints and the roster's columns on top, rebuilt from the results on every run.
+
+``auto_total`` is what the tests gave, ``raw_total`` that with the overrides, ``total`` the
+raw total less the late penalty: the grade that counts.
+"""
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from autograder import SECTIONS
+from autograder.coursework import overrides as manual
+from autograder.coursework import similarity, statuses
+from autograder.coursework.bad_input import BadInput
+from autograder.coursework.late import Lateness, read_policy
+from autograder.coursework.roster import Roster, read_roster
+from autograder.coursework.settings import Settings
+
+FILE = "gradebook.csv"
+RESULTS = "results.json"
+COLUMNS = ["student", "total", "max", *SECTIONS, "status", "wall", "raw_total", "auto_total", "late_days",
+           "penalty_percent", "overrides", "similar_to"]
+
+
+@dataclass
+class Row:
+    student: str
+    status: statuses.Status
+    max: float
+    auto_total: float = 0.0
+    raw_total: float = 0.0
+    total: float = 0.0
+    sections: dict[str, float] = field(default_factory=dict)  # after the overrides; empty when no test ran
+    lateness: Lateness | None = None
+    overrides: list[manual.Override] = field(default_factory=list)
+    similar: list[str] = field(default_factory=list)
+    wall: str = ""
+    source: str = ""
+    result: dict = field(default_factory=dict)  # the results.json, {} when there is none
+
+
+def sections_of(result: dict) -> dict[str, float]:
+    points: dict[str, float] = {}
+    for test in result.get("tests", []):
+        section = test["name"].split(":")[0]
+        points[section] = points.get(section, 0.0) + float(test["score"])
+    return {s: points[s] for s in SECTIONS if s in points}
+
+
+def read_result(out: Path, student: str) -> dict:
+    try:
+        return json.loads((out / student / RESULTS).read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def build(out: Path, settings: Settings) -> tuple[list[Row], Roster]:
+    """Every student's row, in the order of their names. Raises BadInput for a bad file."""
+    roster = read_roster(settings.path("roster"))
+    policy = read_policy(settings.path("late"))
+    students = sorted(set(settings.students) | set(roster.rows))
+    given = known_overrides(settings, set(students))
+    pairs = similarity.read_pairs(out / similarity.FILE)
+    rows = []
+    for student in students:
+        source = settings.students.get(student, "")
+        result = read_result(out, student) if student in settings.students else {}
+        if student not in settings.students:
+            status = statuses.Status(statuses.MISSING, "on the roster, no submission")
+        elif not result:
+            status = statuses.Status(statuses.GRADER_ERROR, "no results.json: grade the class again")
+        else:
+            status = statuses.status_of(result, source)
+        row = Row(student, status, float(result.get("max_score", settings.max_score)), source=source,
+                  result=result, auto_total=float(result.get("score", 0.0)))
+        ran = status.kind == statuses.GRADED or (status.kind == statuses.TIMEOUT and result.get("tests"))
+        row.overrides = [o for o in given if o.student == student]
+        row.sections, row.raw_total = manual.apply(sections_of(result) if ran else {}, row.auto_total,
+                                                   row.overrides)
+        if policy and source:
+            row.lateness = policy.lateness(student, Path(source))
+        penalty = row.lateness.percent if row.lateness else 0.0
+        row.total = round(row.raw_total * (1 - penalty / 100), 2)
+        row.similar = [pair.hint(student) for pair in pairs if student in (pair.first, pair.second)]
+        extra = result.get("extra_data")
+        row.wall = str(extra.get("wall", "")) if isinstance(extra, dict) else ""
+        rows.append(row)
+    return rows, roster
+
+
+def write(path: Path, rows: list[Row], roster: Roster) -> None:
+    from autograder.judge.report import write_atomic
+
+    table = io.StringIO()
+    writer = csv.writer(table)
+    writer.writerow([*COLUMNS, *roster.columns])
+    for row in rows:
+        late = row.lateness
+        writer.writerow([
+            row.student, f"{row.total:g}", f"{row.max:g}",
+            *(f"{row.sections[s]:g}" if s in row.sections else "" for s in SECTIONS),
+            str(row.status), row.wall, f"{row.raw_total:g}", f"{row.auto_total:g}",
+            str(late.days) if late else "", f"{late.percent:g}" if late else "",
+            "; ".join(o.describe() for o in row.overrides), "; ".join(row.similar),
+            *(roster.get(row.student, column) for column in roster.columns)])
+    write_atomic(path, table.getvalue())
+
+
+def check(settings: Settings) -> None:
+    """Read the instructor's files now, so that a bad one stops a run before it grades."""
+    read_policy(settings.path("late"))
+    known_overrides(settings, set(settings.students) | set(read_roster(settings.path("roster")).rows))
+
+
+def known_overrides(settings: Settings, students: set[str]) -> list[manual.Override]:
+    given = manual.read_overrides(settings.path("overrides"))
+    if unknown := sorted({o.student for o in given} - students):
+        raise BadInput(f"overrides file {settings.overrides}: no student named {', '.join(unknown)} "
+                       "in the class or the roster")
+    return given
+
+
+def counts(rows: list[Row]) -> str:
+    """How many students have each status: "9 graded, 1 import-error, 1 missing"."""
+    found: dict[str, int] = {}
+    for row in rows:
+        found[row.status.kind] = found.get(row.status.kind, 0) + 1
+    return ", ".join(f"{n} {kind}" for kind, n in found.items())
