@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -172,6 +173,53 @@ def test_a_symbolic_link_is_not_graded_through(tmp_path):
     link.symlink_to(ROOT / "solutions" / "xor_net.py")
     done = run_grader("grade", str(link), "--format", "json")
     assert done.returncode == 2 and "symbolic link" in done.stderr, done.stderr[-2000:]
+
+
+def test_a_folder_link_above_the_file_is_not_graded_through(tmp_path):
+    """A link to a folder anywhere in the path (the solutions, or a classmate's folder) is
+    refused too, for a .py and for a notebook, which is read once and never by name again."""
+    (tmp_path / "repo").mkdir()
+    (tmp_path / "repo" / "sub").symlink_to(ROOT / "solutions")
+    notebooks = tmp_path / "nb"
+    notebooks.symlink_to(ROOT / "course" / "source" / "xor_net")
+    for path in (tmp_path / "repo" / "sub" / "xor_net.py", notebooks / "xor_net.ipynb"):
+        done = run_grader("grade", str(path), "--format", "json")
+        assert done.returncode == 2 and "a symbolic link" in done.stderr, done.stderr[-2000:]
+        assert done.stdout == "" and "Traceback" not in done.stderr
+    fifo = tmp_path / "fifo.py"
+    os.mkfifo(fifo)
+    done = run_grader("grade", str(fifo), timeout=120)  # opened without blocking, then refused
+    assert done.returncode == 2 and "not a regular file" in done.stderr, done.stderr[-2000:]
+
+
+def test_the_bytes_hashed_for_the_seed_are_the_bytes_graded(tmp_path):
+    """A file swapped while it is graded (stubs one instant, the reference the next) is graded
+    as one of the two, with that one's seed: the judge reads it once."""
+    from autograder.judge import seeds
+
+    versions = {name: (ROOT / folder / "xor_net.py").read_bytes()
+                for name, folder in (("stubs", "exercises"), ("reference", "solutions"))}
+    target, stop = tmp_path / "xor_net.py", threading.Event()
+    target.write_bytes(versions["stubs"])
+
+    def swap() -> None:
+        while not stop.is_set():
+            for name, data in versions.items():
+                (tmp_path / f".{name}.swap").write_bytes(data)
+                os.replace(tmp_path / f".{name}.swap", target)
+
+    swapper = threading.Thread(target=swap)
+    swapper.start()
+    try:
+        done = run_grader("grade", str(target), "--exercise", "relu", "--format", "json")
+    finally:
+        stop.set()
+        swapper.join()
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(done.stdout)
+    graded_as = {seeds.for_submission(data): name for name, data in versions.items()}
+    name = graded_as[result["extra_data"]["seed"]]
+    assert result["score"] == (result["max_score"] if name == "reference" else 0), name
 
 
 def test_without_a_kernel_wall_untrusted_work_is_refused_with_the_fix(tmp_path):

@@ -51,11 +51,12 @@ def cell_to_source(source: str) -> str:
     return "\n".join(lines)
 
 
-def read_notebook(path: Path) -> nbformat.NotebookNode:
-    """The notebook at ``path``, or a NotebookError that says what is wrong with it."""
+def read_notebook(path: Path, content: bytes | None = None) -> nbformat.NotebookNode:
+    """The notebook at ``path`` (or its ``content``, read already), or a NotebookError that
+    says what is wrong with it."""
     unreadable = f"{path.name} is not a readable Jupyter notebook"
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads((path.read_bytes() if content is None else content).decode("utf-8"))
     except UnicodeDecodeError:
         raise NotebookError(f"{unreadable}: it is not UTF-8 text") from None
     except json.JSONDecodeError as error:
@@ -70,10 +71,10 @@ def read_notebook(path: Path) -> nbformat.NotebookNode:
                             f"{str(error).splitlines()[0][:300]})") from None
 
 
-def notebook_to_source(path: Path | str) -> str:
+def notebook_to_source(path: Path | str, content: bytes | None = None) -> str:
     """The notebook's code cells, in order, as the source of one module."""
     path = Path(path)
-    notebook = read_notebook(path)
+    notebook = read_notebook(path, content)
     parts = [f"# Converted from {path.name} by the XOR kit's grader: its code cells in order."]
     for number, cell in enumerate(notebook.cells, start=1):
         if cell.get("cell_type") != "code" or is_autograded_test(cell):

@@ -21,6 +21,7 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -34,6 +35,7 @@ from typing import Any
 from autograder.coursework import gradebook, regrade, settings, similarity
 from autograder.coursework.bad_input import BadInput
 from autograder.coursework.statuses import GRADED, IMPORT_ERROR, NOT_GRADED, Status, status_of
+from autograder.sandbox.door import SubmissionFileError, private_folder, read_submission
 
 SUFFIXES = (".py", ".ipynb")
 PREFERRED = ("xor_net.py", "xor_net.ipynb")  # in a student's folder with several files
@@ -217,9 +219,16 @@ class Runner:
         folder.mkdir(parents=True, exist_ok=True)
         for name in (regrade.KEY_FILE, FINGERPRINT, RESULTS, TEXT):  # an old grade must not stay
             (folder / name).unlink(missing_ok=True)
-        fingerprint, key = entry.fingerprint(), self.key(entry)
         started = time.monotonic()
-        reason = entry.problem or self._run(entry, folder)
+        reason, source = entry.problem or None, b""
+        if reason is None:
+            try:  # read once: the bytes hashed are the bytes graded, whatever happens to the file
+                source = read_submission(entry.source)
+            except SubmissionFileError as error:
+                reason = str(error)
+        fingerprint = hashlib.sha256(source).hexdigest() if entry.source else ""
+        key = regrade.key_of(fingerprint, self.kit, self.grade_options)
+        reason = reason or self._run_copy(entry, source, folder)
         if reason is None and self.stopping.is_set():
             return None
         if reason is None:
@@ -235,9 +244,20 @@ class Runner:
         regrade.write_key(folder, key)
         return status_of(result, entry.source)
 
-    def _run(self, entry: Entry, folder: Path) -> str | None:
-        """Run the grader on ``entry``; None if it wrote a grade, else why not."""
-        command = [sys.executable, "-m", "autograder", "grade", str(entry.source), "--format", "json",
+    def _run_copy(self, entry: Entry, source: bytes, folder: Path) -> str | None:
+        """Grade ``source`` from a private copy under the submission's own name."""
+        assert entry.source is not None
+        private = private_folder("xor-class-")
+        try:
+            copy = private / entry.source.name
+            copy.write_bytes(source)
+            return self._run(copy, folder)
+        finally:
+            shutil.rmtree(private, ignore_errors=True)
+
+    def _run(self, source: Path, folder: Path) -> str | None:
+        """Run the grader on ``source``; None if it wrote a grade, else why not."""
+        command = [sys.executable, "-m", "autograder", "grade", str(source), "--format", "json",
                    "--output", str(folder / RESULTS), *self.options]
         with open(folder / LOG, "wb") as log, self._lock:
             if self.stopping.is_set():
@@ -328,8 +348,6 @@ def run(args: argparse.Namespace) -> int:
     total = args.total_timeout or Limits.total_seconds
     limit = args.student_timeout or 2 * total + 120
     options = [*(("--exercise", args.exercise) if args.exercise else ()), *limit_options(args)]
-    if getattr(args, "seed", None) is not None:
-        options += ["--seed", str(args.seed)]
     env = dict(os.environ)  # no submission may read its classmates' work or grades
     env[BLOCKED_ENV] = os.pathsep.join(p for p in (env.get(BLOCKED_ENV), str(folder), str(out)) if p)
     runner = Runner(out, options, limit, max_points(args.exercise), env,

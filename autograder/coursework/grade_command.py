@@ -14,7 +14,7 @@ from autograder.coursework import class_folder as batch
 from autograder.judge import reference, seeds
 from autograder.judge.submissions import Limits
 from autograder.sandbox import walls
-from autograder.sandbox.door import private_folder
+from autograder.sandbox.door import SubmissionFileError, private_folder, read_submission
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -75,6 +75,11 @@ def run(args: argparse.Namespace) -> int:
     if path.suffix not in (".py", ".ipynb"):
         print(f"error: {path} is not a .py file, a .ipynb notebook or a folder", file=sys.stderr)
         return 2
+    try:
+        source = read_submission(path)  # a link in any folder above it is refused too
+    except SubmissionFileError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     if args.seed not in (None, seeds.FIXED) and not reference.available():
         print(f"error: this kit has no reference solution, so it checks with the inputs of seed "
               f"{seeds.FIXED} only (the official grade uses others)", file=sys.stderr)
@@ -87,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
         from autograder.authoring.notebook_module import NotebookError
 
         try:
-            scores, seconds, code = grade_notebook(path, extra)
+            scores, seconds, code = grade_notebook(path, extra, source)
         except NotebookError as error:
             print(f"error: {error}", file=sys.stderr)
             return 2
@@ -107,12 +112,13 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def grade_notebook(path: Path, extra: tuple[str, ...]):
-    """Grade a notebook as the .py of its code cells, reported under its own name."""
+def grade_notebook(path: Path, extra: tuple[str, ...], content: bytes):
+    """Grade a notebook (its ``content``, read once) as the .py of its code cells, reported
+    under its own name."""
     from autograder.authoring.notebook_module import notebook_to_source
     from autograder.judge.grading import grade_file
 
-    source = notebook_to_source(path)
+    source = notebook_to_source(path, content)
     folder = private_folder("xor-notebook-")
     try:
         converted = folder / f"{path.stem}.py"

@@ -14,6 +14,7 @@ from importlib import metadata
 from pathlib import Path
 
 from autograder import KIT_ROOT, PACKAGE_DIR, SOLUTION_PATH
+from autograder.judge import seeds
 
 KEY_FILE = ".grade-key.json"
 GRADING_SOURCES = ("suites", "judge", "sandbox")  # what decides a grade, under autograder/
@@ -22,14 +23,16 @@ NEW, CHANGED, KIT, FORCED, ASKED = ("no grade yet", "submission changed", "gradi
 
 
 def kit_version() -> str:
-    """The package version and a hash of every file that decides a grade: the code, the
-    reference (a release's recorded answers stand in for it)."""
+    """The package version and a hash of everything that decides a grade: the code, the
+    reference (a release's recorded answers stand in for it) and the grading secret."""
     files = [p for folder in GRADING_SOURCES for p in sorted((PACKAGE_DIR / folder).rglob("*.py"))]
     files += sorted((PACKAGE_DIR / "judge" / "answers").glob("*.json"))
     files += [SOLUTION_PATH] if SOLUTION_PATH.is_file() else []
     digest = hashlib.sha256()
     for path in files:
         digest.update(path.relative_to(KIT_ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    if SOLUTION_PATH.is_file():  # the secret the inputs are drawn with (autograder.judge.seeds)
+        digest.update(hashlib.sha256(seeds.secret()).digest())
     try:
         version = metadata.version("xor-jax-kit")
     except metadata.PackageNotFoundError:

@@ -67,19 +67,22 @@ def pytest_configure(config: pytest.Config) -> None:
 def grading_seed(config: pytest.Config) -> int:
     """The seed given, else the judge's for this submission file (autograder.judge.seeds);
     a release, which has no reference to answer other inputs, and a notebook's namespace
-    use the fixed one."""
+    use the fixed one. The file is read here, once: the sandbox runs these very bytes."""
     given = config.getoption("--seed")
+    if given is not None and given != seeds.FIXED and not reference_solution.available():
+        raise pytest.UsageError(f"this kit has no reference solution: it checks with the "
+                                f"inputs of seed {seeds.FIXED} only")
+    if config.xor_submission is None:  # type: ignore[attr-defined]
+        try:
+            config.xor_source = read_submission(_submission_path(config))  # type: ignore[attr-defined]
+        except SubmissionFileError:
+            config.xor_source = None  # type: ignore[attr-defined]  # the fixture says what is wrong
     if given is not None:
-        if given != seeds.FIXED and not reference_solution.available():
-            raise pytest.UsageError(f"this kit has no reference solution: it checks with the "
-                                    f"inputs of seed {seeds.FIXED} only")
         return given
-    if config.xor_submission is not None or not reference_solution.available():  # type: ignore[attr-defined]
+    source = getattr(config, "xor_source", None)
+    if source is None or not reference_solution.available():
         return seeds.FIXED
-    try:
-        return seeds.for_submission(read_submission(_submission_path(config)))
-    except SubmissionFileError:
-        return seeds.FIXED  # the submission fixture says what is wrong with the file
+    return seeds.for_submission(source)
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -182,7 +185,8 @@ def submission(request: pytest.FixtureRequest):
     limits = Limits(call_seconds=config.getoption("--call-timeout"),
                     total_seconds=config.getoption("--total-timeout"),
                     memory_mb=int(config.getoption("--memory-mb")))
-    sandbox = SandboxSubmission(path, limits, require_isolation=config.getoption("--require-isolation"))
+    sandbox = SandboxSubmission(path, limits, require_isolation=config.getoption("--require-isolation"),
+                                source=getattr(config, "xor_source", None))
     try:
         yield sandbox
     finally:

@@ -163,13 +163,15 @@ class SandboxSubmission(Submission):
     """A submission file graded in a sandbox process; the reference functions a call puts in
     place are stand-ins that the judge answers for (autograder.sandbox.lent)."""
 
-    def __init__(self, path: Path, limits: Limits | None = None, require_isolation: bool = False) -> None:
+    def __init__(self, path: Path, limits: Limits | None = None, require_isolation: bool = False,
+                 source: bytes | None = None) -> None:
+        """``source``: the file's bytes, read by the caller (autograder.sandbox.door.read_submission)."""
         self.path = Path(path)
         self.name = self.path.name
         self.limits = limits or Limits()
         self.process = SandboxProcess(self.path, self.limits, lambda home: _reach(self.path, home),
                                       hidden_paths(), require_isolation=require_isolation,
-                                      lender=reference.Lender())
+                                      lender=reference.Lender(), source=source)
 
     @property
     def wall(self) -> str:

@@ -9,10 +9,10 @@ to stand in for and who answers their questions (``lent``), and gets values or a
 """
 
 import contextlib
-import errno
 import os
 import select
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -76,10 +76,12 @@ class SandboxProcess:
 
     def __init__(self, path: Path, limits: Limits, reach: Callable[[Path], dict[str, list[str]]],
                  hidden: list[Path] = (), wall: str | None = None, require_isolation: bool = False,
-                 lender: Callable[[Call, dict], dict] | None = None) -> None:
+                 lender: Callable[[Call, dict], dict] | None = None, source: bytes | None = None) -> None:
+        """``source``: the submission's bytes, when the caller has read them already (once)."""
         self.path = Path(path)
         self.name = self.path.name
-        self.source = read_submission(self.path)  # read once: never again through a path
+        # Read once, never again through a path: what runs is what the judge hashed.
+        self.source = read_submission(self.path) if source is None else source
         self.limits = limits
         self.spent = 0.0  # seconds the submission has used, import included
         self.import_error: SubmissionError | None = None
@@ -371,15 +373,38 @@ MAX_PROCESSES = 512
 
 
 def read_submission(path: Path) -> bytes:
-    """The submission's bytes; a symbolic link is refused (it could point anywhere)."""
-    try:
-        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
-    except OSError as error:
-        if error.errno == errno.ELOOP:
-            raise SubmissionFileError(f"{path} is a symbolic link: hand in the file itself") from None
-        raise SubmissionFileError(f"cannot read {path}: {error.strerror}") from None
+    """The submission's bytes. A symbolic link anywhere in the path is refused, not followed
+    (it could point anywhere, and be swapped in after a check): each folder is opened
+    beneath the one before, without following links, and the file must be a regular one."""
+    descriptor = _open_without_links(Path(os.path.abspath(path)))
     with os.fdopen(descriptor, "rb") as file:
+        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+            raise SubmissionFileError(f"{path} is not a regular file: hand in the file itself")
         return file.read(MAX_SUBMISSION_BYTES + 1)[:MAX_SUBMISSION_BYTES]
+
+
+def _open_without_links(path: Path) -> int:
+    parts = path.parts
+    current = os.open(parts[0], os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        for depth, part in enumerate(parts[1:], start=2):
+            last = depth == len(parts)
+            flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | (os.O_NONBLOCK if last else os.O_DIRECTORY)
+            try:
+                opened = os.open(part, flags, dir_fd=current)
+            except OSError as error:
+                where = Path(*parts[:depth])
+                if where.is_symlink():
+                    what = "is a symbolic link" if last else f"lies in {where}, a symbolic link"
+                    raise SubmissionFileError(f"{path} {what}: grade the file itself "
+                                              f"({os.path.realpath(path)})") from None
+                raise SubmissionFileError(f"cannot read {path}: {error.strerror}") from None
+            os.close(current)
+            current = opened
+        return current
+    except BaseException:
+        os.close(current)
+        raise
 
 
 MAX_SUBMISSION_BYTES = 4 << 20

@@ -74,10 +74,19 @@ def test_scale_multiplies_every_array(submission, reference):
 
 @pytest.mark.points(2)
 def test_every_array_has_its_own_key(submission):
-    (seed,) = random_key_numbers(305)
-    called = f"init_params(PRNGKey({seed}), input_dims=4, n_hidden=4, output_dims=4, scale=1.0)"
-    got = assert_params(submission.run("init_params", key(seed), input_dims=4, n_hidden=4,
-                                       output_dims=4, scale=1.0), called, (4, 4, 4))
+    seed, other = random_key_numbers(305, 2)
+
+    def draw(seed: int) -> tuple[str, dict]:
+        called = f"init_params(PRNGKey({seed}), input_dims=4, n_hidden=4, output_dims=4, scale=1.0)"
+        return called, assert_params(submission.run("init_params", key(seed), input_dims=4,
+                                                    n_hidden=4, output_dims=4, scale=1.0),
+                                     called, (4, 4, 4))
+
+    (called, got), (_, elsewhere) = draw(seed), draw(other)
+    for name in KEYS:  # the numbers must come from the key: constants are nobody's own key
+        if np.allclose(np.asarray(got[name]), np.asarray(elsewhere[name])):
+            raise Feedback(f"init_params(PRNGKey({seed})) and init_params(PRNGKey({other})) gave "
+                           f"the same {name}: every array must be drawn from the key given.")
     flat = {name: np.asarray(value, dtype=np.float64).ravel()[:3] for name, value in got.items()}
     names = list(flat)
     for i, a in enumerate(names):

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from autograder.judge import plots
+from autograder.judge import reference as reference_solution
 from autograder.judge.checks import (
     assert_arrays_like,
     assert_is_array,
@@ -34,7 +35,8 @@ class Trained:
     """What training from one key gave: the params, the losses, the student's batched_predict
     and the judge's own forward pass on them, at the four XOR inputs then OFF_CORNERS points."""
 
-    params: dict
+    start: dict  # what init_params gave
+    params: dict  # what train made of it
     losses: np.ndarray
     outputs: np.ndarray
     network: np.ndarray
@@ -80,15 +82,17 @@ def _train_and_predict(submission, seed: int) -> Trained:
                            f"{len(points)} points")
     if seed == plots.SEED:
         _remember_for_plots(submission, seed, trained, losses)
-    return Trained(trained, losses, outputs.astype(np.float64).reshape(-1),
+    return Trained(params, trained, losses, outputs.astype(np.float64).reshape(-1),
                    forward(trained, points).reshape(-1))
 
 
-def assert_really_learned(submission, seed: int, other: int) -> None:
+def assert_really_learned(submission, reference, seed: int, other: int) -> None:
     """Training from PRNGKey(seed) solved XOR: the network its params make (computed by the
     judge, not by the student's batched_predict) reproduces XOR, the student's batched_predict
-    agrees with that network on and off the corners, and training began where it was told
-    to (another start, PRNGKey(other), trains to other params)."""
+    agrees with that network on and off the corners, and the params are what training from
+    the start init_params gave makes of it: the reference's train says so where this kit has
+    the reference; a release can only check that another start, PRNGKey(other), trains to
+    other params."""
     got = train_and_predict(submission, seed)
     _, Y = xor_data()
     if not np.allclose(got.outputs, got.network, rtol=1e-3, atol=1e-3):
@@ -100,8 +104,19 @@ def assert_really_learned(submission, seed: int, other: int) -> None:
     if not np.array_equal(got.corners > 0.5, Y > 0.5):
         raise Feedback(f"train(init_params(PRNGKey({seed})), X, Y) did not learn XOR: the "
                        f"trained network gives\n{truth_table(got.corners)}")
-    if all(np.allclose(got.params[k], train_and_predict(submission, other).params[k])
-           for k in got.params):
+    if reference_solution.available():
+        X, Y = xor_data()
+        expected, _ = reference.run("train", got.start, X, Y)
+        if not all(np.allclose(got.params[k], expected[k], rtol=1e-2, atol=1e-3) for k in expected):
+            defaults = reference_solution.load()
+            raise Feedback(
+                f"train(init_params(PRNGKey({seed})), X, Y) returned params that training from "
+                f"init_params(PRNGKey({seed})) does not give (with the defaults epochs="
+                f"{defaults.EPOCHS}, step_size={defaults.STEP_SIZE}).\nLikely cause: train must "
+                "start from the params it is given and update them with every row, in order, "
+                "for every epoch.")
+    elif all(np.allclose(got.params[k], train_and_predict(submission, other).params[k])
+             for k in got.params):
         raise Feedback(f"Training from PRNGKey({seed}) and from PRNGKey({other}) gave the same "
                        "params: train must start from the params it is given.")
 
@@ -143,7 +158,7 @@ def truth_table(outputs: np.ndarray) -> str:
 
 
 @pytest.mark.points(8)
-def test_learns_xor_from_key_0(submission, request):
+def test_learns_xor_from_key_0(submission, reference, request):
     seeds = several_keys()
     try:
         trained = train_and_predict(submission, 0)
@@ -151,15 +166,15 @@ def test_learns_xor_from_key_0(submission, request):
         _illustrate(request, submission, plots.BOUNDARY)
     request.node.user_properties.append(("output", "Trained from PRNGKey(0) with the defaults:\n"
                                          + truth_table(trained.corners)))
-    assert_really_learned(submission, 0, seeds[0])
+    assert_really_learned(submission, reference, 0, seeds[0])
 
 
 @pytest.mark.points(5)
-def test_learns_xor_from_several_keys(submission):
+def test_learns_xor_from_several_keys(submission, reference):
     failed = []
     for seed in several_keys():
         try:
-            assert_really_learned(submission, seed, 0)
+            assert_really_learned(submission, reference, seed, 0)
         except Feedback as error:
             failed.append(str(error))
     if failed:
@@ -168,13 +183,19 @@ def test_learns_xor_from_several_keys(submission):
 
 
 @pytest.mark.points(3)
-def test_loss_falls_during_training(submission, request):
+def test_loss_falls_during_training(submission, reference, request):
     trained = train_and_predict(submission, 0)
     _illustrate(request, submission, plots.LOSS_CURVE)
     losses = trained.losses
     if losses.ndim != 1 or losses.size < 2:
         raise Feedback(f"train returned losses of shape {losses.shape}; expected one per epoch.")
     X, Y = xor_data()
+    if reference_solution.available():  # the losses of this very training, epoch by epoch
+        expected = reference.run("train", trained.start, X, Y)[1]
+        if losses.shape != expected.shape or not np.allclose(losses, expected, rtol=1e-2, atol=1e-4):
+            raise Feedback("The losses train returned are not those of training from "
+                           "init_params(PRNGKey(0)).\nLikely cause: losses[i] must be the mean loss "
+                           "over all rows after epoch i's updates.")
     actual = float(np.mean((forward(trained.params, X).reshape(-1) - Y) ** 2))
     if not np.isclose(losses[-1], actual, rtol=1e-2, atol=1e-4):
         raise Feedback(f"The last loss train returned is {float(losses[-1]):.5f}, but the params it "
@@ -183,7 +204,6 @@ def test_loss_falls_during_training(submission, request):
     if not losses[-1] < 0.05 or not losses[-1] < losses[0]:
         raise Feedback(f"The losses from train should fall to near 0; got first "
                        f"{float(losses[0]):.4f}, last {float(losses[-1]):.4f} (want last < 0.05).")
-
 
 
 def several_keys() -> list[int]:
