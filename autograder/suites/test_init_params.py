@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from autograder.judge import diagnosis
 from autograder.judge.checks import assert_close, assert_dtype, assert_same_keys, assert_shape, key
 from autograder.judge.feedback import Feedback
 
@@ -29,8 +30,8 @@ def test_shapes_follow_the_layer_sizes(submission):
         got = assert_same_keys(submission.run("init_params", key(1), input_dims=d_in,
                                               n_hidden=hidden, output_dims=d_out), KEYS, called)
         for name, shape in shapes(d_in, hidden, d_out).items():
-            assert_shape(got[name], shape, f"{called}[{name!r}]",
-                         hint="use the arguments for the sizes; nothing hard-coded.")
+            assert_shape(got[name], shape, f"{called}[{name!r}]", hint=diagnosis.param_shape(
+                name, shape, "use the arguments for the sizes; nothing hard-coded."))
 
 
 @pytest.mark.points(1)
@@ -47,9 +48,10 @@ def test_draws_the_same_numbers_as_the_reference(submission, reference):
         assert_close(submission.run("init_params", key(seed), **kwargs),
                      reference.run("init_params", key(seed), **kwargs),
                      f"init_params(PRNGKey({seed}), {d_in}, {hidden}, {d_out})",
-                     hint="split the key with jax.random.split(key, 4) into k_w1, k_b1, k_w2, "
-                     "k_b2 (in that order) and draw each array with jax.random.normal from "
-                     "its own key, times scale.")
+                     hint=diagnosis.init_params(
+                         reference, key(seed), "split the key with jax.random.split(key, 4) into k_w1, "
+                         "k_b1, k_w2, k_b2 (in that order) and draw each array with jax.random.normal "
+                         "from its own key, times scale.", **kwargs))
 
 
 @pytest.mark.points(1)
@@ -58,7 +60,8 @@ def test_scale_multiplies_every_array(submission, reference):
         assert_close(submission.run("init_params", key(3), scale=scale),
                      reference.run("init_params", key(3), scale=scale),
                      f"init_params(PRNGKey(3), scale={scale})",
-                     hint="every array is scale * jax.random.normal(...).")
+                     hint=diagnosis.init_params(reference, key(3), "every array is scale * "
+                                                "jax.random.normal(...).", scale=scale))
 
 
 @pytest.mark.points(2)

@@ -7,7 +7,7 @@ import pytest
 
 from autograder.judge import plots
 from autograder.judge.checks import key, xor_data
-from autograder.judge.feedback import Feedback, show
+from autograder.judge.feedback import Feedback, number, show
 
 pytestmark = pytest.mark.xor
 OWN = ()  # the xor tests use only the student's functions, no reference stand-ins
@@ -69,7 +69,7 @@ def truth_table(outputs: np.ndarray) -> str:
     lines = ["x1 x2 | XOR | output  | > 0.5 | ok", "------+-----+---------+-------+---"]
     for (a, b), y, out in zip(X, Y, outputs, strict=True):
         ok = (out > 0.5) == (y > 0.5)
-        lines.append(f" {int(a)}  {int(b)} |  {int(y)}  | {out:7.4f} | {str(out > 0.5):5} | "
+        lines.append(f" {int(a)}  {int(b)} |  {int(y)}  | {number(out):>7} | {str(out > 0.5):5} | "
                      f"{'yes' if ok else 'NO'}")
     return "\n".join(lines)
 
@@ -108,4 +108,4 @@ def test_loss_falls_during_training(submission, request):
         if losses.size == 0:
             raise Feedback("train returned no losses.")
         raise Feedback(f"The losses from train should fall to near 0; got first "
-                       f"{losses.ravel()[:1]}, last {losses.ravel()[-1:]} (want last < 0.05).")
+                       f"{number(losses.ravel()[0])}, last {number(losses.ravel()[-1])} (want last < 0.05).")
