@@ -49,7 +49,7 @@ def shape_cause(got: Any, expected: Any, column: str = "") -> str:
         if tuple(d for d in e if d != 1) == g:
             return (f"you dropped an axis of length 1 (squeeze, ravel or [0]?): the result must keep "
                     f"shape {e}.")
-        return f"your numbers are right but arranged as {g}; return them in shape {e}."
+        return f"your numbers are right but arranged as {g} (flattened or reshaped?); keep shape {e}."
     if len(g) == 2 and g == e[::-1] and _close(got.T, expected):
         return f"your result is transposed: shape {g} instead of {e}."
     return ""
@@ -109,6 +109,22 @@ def relu(x: np.ndarray, fallback: str = "") -> Hint:
                 or diagnose(got, variants, rtol=1e-3))
 
     return _named(fallback, lambda: np.maximum(x, np.zeros((), x.dtype)), causes)
+
+
+def relu_gradient(x: np.ndarray, fallback: str = "") -> Hint:
+    """For jax.grad of the summed relu: each wrong relu has its own slopes."""
+    x64 = np.asarray(x, np.float64)
+    variants = {
+        "your slope is -1 below 0, as for the absolute value: relu is flat (slope 0) below 0.":
+            lambda: np.sign(x64),
+        "your slope below 0 is not 0 (a leaky relu?): relu is flat there, max(0, x).":
+            lambda: np.where(x64 > 0, 1.0, 0.01),
+        "your slope is 1 below 0 and 0 above: that is jnp.minimum; relu is jnp.maximum(x, 0.0).":
+            lambda: (x64 < 0).astype(np.float64),
+        "your slope is 0 above 1 (a cap at 1?): relu passes every positive input through, slope 1.":
+            lambda: ((x64 > 0) & (x64 < 1)).astype(np.float64),
+    }
+    return _named(fallback, lambda: None, lambda got, _: diagnose(got, variants, rtol=1e-3))
 
 
 # ---------------------------------------------------------------- init_params
@@ -200,7 +216,8 @@ def param_shape_cause(name: str, got: Any, shape: tuple[int, ...]) -> str:
                 f"feeds), so that {name} @ x works without a transpose.")
     if got.shape == () and len(shape) == 1:
         return f"{name} is a single number; it is a vector of shape {shape}, one bias per unit."
-    return ""
+    return (f"{name} has shape {got.shape}, not {shape}: take its sizes from the arguments (input_dims, "
+            "n_hidden, output_dims); nothing hard-coded.")
 
 
 def param_shape(name: str, shape: tuple[int, ...], fallback: str) -> Hint:
@@ -317,6 +334,9 @@ def loss(reference: Any, params: dict, x: np.ndarray, y: np.ndarray, fallback: s
             "(jnp.mean, not jnp.sum).": lambda: np.sum(d ** 2) if d.size > 1 else None,
             "you multiplied by 1/2; the loss is mean((predict(params, x) - y) ** 2), no factor.":
                 lambda: 0.5 * np.mean(d ** 2),
+            "your loss is |prediction - y|, the error without its square (an absolute value or a "
+            "square root?): mean((predict(params, x) - y) ** 2).":
+                lambda: np.abs(d[0]) if d.size == 1 else None,
             "you took the absolute error; square it: mean((predict(params, x) - y) ** 2).":
                 lambda: np.mean(np.abs(d)),
             "you forgot to square the errors: mean((predict(params, x) - y) ** 2).": lambda: np.mean(d),
@@ -327,7 +347,7 @@ def loss(reference: Any, params: dict, x: np.ndarray, y: np.ndarray, fallback: s
             "as it is, shape (output_dims,).":
                 lambda: np.mean((d[None, :] + np.ravel(y)[None, :] - np.ravel(y)[:, None]) ** 2),
             "you returned one squared error per output unit; average them into one number (jnp.mean).":
-                lambda: d ** 2 if d.size > 1 else None,
+                lambda: d ** 2,
         }
         return diagnose(got, {c: (lambda m=m: np.asarray(m())) for c, m in wrong.items()}, rtol=1e-3)
 

@@ -31,6 +31,9 @@ HINTS = {
 # Errors known by their message rather than their type: (words in the message, hint).
 MESSAGE_HINTS = (
     ("truth value of an", HINTS["TracerBoolConversionError"]),
+    ("cannot reshape array", (
+        "a reshape to a fixed shape does not fit these layer sizes: read every size from the arrays, "
+        "and reshape nothing that already has its shape (w2 @ h + b2 is (output_dims,)).")),
     ("vmap got inconsistent sizes", (
         "jax.vmap mapped axis 0 of every argument, params too (the default in_axes=0). Only the "
         "rows of X are mapped: jax.vmap(predict, in_axes=(None, 0))(params, X).")),

@@ -104,7 +104,8 @@ def test_works_under_jit_and_vmap(submission, reference):
     params = random_params((2, 4, 1), seed=14)
     X, Y = random_array(160, (5, 2)), random_array(161, (5, 1))
     assert_close(submission.run("loss", params, X[0], Y[0], transforms=("jit",)),
-                 reference.run("loss", params, X[0], Y[0]), "jax.jit(loss)(params, x, y)")
+                 reference.run("loss", params, X[0], Y[0]), "jax.jit(loss)(params, x, y)",
+                 hint=diagnosis.loss(reference, params, X[0], Y[0]))
     assert_close(submission.run("loss", params, X, Y, transforms=("vmap",), in_axes=(None, 0, 0)),
                  reference.run("loss", params, X, Y, transforms=("vmap",), in_axes=(None, 0, 0)),
                  "jax.vmap(loss, in_axes=(None, 0, 0))(params, X, Y)")

@@ -68,4 +68,5 @@ def test_gradient_matches_the_reference(submission, reference):
     assert_close(submission.run("predict", params, x, transforms=("grad",)),
                  reference.run("predict", params, x, transforms=("grad",)),
                  "jax.grad(lambda p: predict(p, x).sum())(params)",
-                 hint=diagnosis.predict_gradient(reference, params, x))
+                 hint=diagnosis.predict_gradient(reference, params, x, "jax.grad follows your forward "
+                                                 "pass: once predict's values are right, so is this."))

@@ -54,7 +54,7 @@ def test_gradient_is_one_above_zero_and_zero_below(submission, reference):
     x = random_array(12, (8,), away_from_zero=0.1)
     assert_close(submission.run("relu", x, transforms=("grad",)),
                  reference.run("relu", x, transforms=("grad",)),
-                 "jax.grad(lambda x: relu(x).sum())(x), x away from 0")
+                 "jax.grad(lambda x: relu(x).sum())(x), x away from 0", hint=diagnosis.relu_gradient(x))
 
 
 @pytest.mark.points(1)
