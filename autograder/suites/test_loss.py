@@ -10,7 +10,7 @@ from autograder.judge.checks import (
     random_array,
     random_params,
 )
-from autograder.judge.feedback import Feedback, show
+from autograder.judge.feedback import Feedback, number, show
 
 pytestmark = pytest.mark.loss
 
@@ -93,8 +93,8 @@ def test_gradient_agrees_with_finite_differences(submission):
         predicted = sum(float(np.sum(np.asarray(grads[k]) * direction[k])) for k in params)
         if not np.isclose(predicted, slope, rtol=2e-2, atol=2e-3):
             raise Feedback(
-                f"The slope of your loss along a random direction is {slope:.5f} by finite "
-                f"differences (eps={eps}) but jax.grad(loss) says {predicted:.5f}.\n"
+                f"The slope of your loss along a random direction is {number(slope, 5)} by finite "
+                f"differences (eps={eps}) but jax.grad(loss) says {number(predicted, 5)}.\n"
                 "Likely cause: part of the loss is computed outside JAX (numpy, Python floats) "
                 "or stopped with jax.lax.stop_gradient.")
 
