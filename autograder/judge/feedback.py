@@ -97,14 +97,19 @@ GRADER_PARTS = ("autograder", "site-packages", "/lib/python")
 
 
 def scrub(message: str) -> str:
-    """``message`` without grader paths: JAX's 'while tracing the function ... at PATH'
-    sentences go when they point into the grader, other paths keep only the file name."""
+    """``message`` without the machine's paths: JAX's 'while tracing the function ... at PATH'
+    sentences go when they point into the grader; a path into the kit or a library keeps only
+    its part from the package on (autograder/..., jax/...), any other only its file name."""
     message = _TRACING.sub(lambda m: "" if any(p in m.group(0) for p in GRADER_PARTS) else m.group(0),
                            message)
 
     def short(match: re.Match) -> str:
         path = match.group(0)
-        return "the grader's code" if any(p in path for p in GRADER_PARTS) else path.rsplit("/", 1)[-1]
+        if "site-packages/" in path:
+            return path.rsplit("site-packages/", 1)[1]
+        if "/autograder/" in path:
+            return "autograder/" + path.rsplit("/autograder/", 1)[1]
+        return path.rsplit("/", 1)[-1]
 
     return _PATH.sub(short, message).strip()
 
