@@ -70,7 +70,7 @@ def test_five_outputs_and_a_one_unit_network(submission, reference):
         x, y = random_array(930 + 2 * salt, (sizes[0],)), random_array(931 + 2 * salt, (sizes[2],))
         assert_close(submission.run("loss", params, x, y), reference.run("loss", params, x, y),
                      f"loss(params, x, y) for sizes {sizes}",
-                     hint=diagnosis.loss(reference, params, x, y, "the mean over however many "
+                     hint=diagnosis.loss(params, x, y, "the mean over however many "
                                          "output units there are."))
 
 

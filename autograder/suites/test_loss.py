@@ -21,7 +21,7 @@ def test_returns_a_scalar(submission, reference):
     x, y = random_array(90, (3,)), random_array(91, (2,))
     got = submission.run("loss", params, x, y)
     assert_shape(got, (), "loss(params, x, y) with 2 outputs", hint=diagnosis.loss(
-        reference, params, x, y, "average over the output units so the loss is one number (jnp.mean)."))
+        params, x, y, "average over the output units so the loss is one number (jnp.mean)."))
 
 
 @pytest.mark.points(2)
@@ -32,7 +32,7 @@ def test_matches_the_reference_on_the_xor_data(submission, reference):
         y = np.array([y], dtype=np.float32)
         assert_close(submission.run("loss", params, x, y), reference.run("loss", params, x, y),
                      f"loss(params, {x.tolist()}, {y.tolist()})",
-                     hint=diagnosis.loss(reference, params, x, y,
+                     hint=diagnosis.loss(params, x, y,
                                          "the loss is mean((predict(params, x) - y) ** 2)."))
 
 
@@ -42,7 +42,7 @@ def test_averages_over_several_output_units(submission, reference):
     x, y = random_array(110, (3,)), random_array(111, (3,))
     assert_close(submission.run("loss", params, x, y), reference.run("loss", params, x, y),
                  "loss(params, x, y) with 3 output units",
-                 hint=diagnosis.loss(reference, params, x, y, "the mean of the squared errors, "
+                 hint=diagnosis.loss(params, x, y, "the mean of the squared errors, "
                                      "not their sum (jnp.mean, not jnp.sum)."))
 
 
@@ -52,7 +52,7 @@ def test_accepts_a_scalar_target(submission, reference):
     x, y = np.array([1, 0], dtype=np.float32), np.float32(1.0)
     got = submission.run("loss", params, x, np.asarray(y))
     assert_close(got, reference.run("loss", params, x, np.asarray(y)), "loss(params, [1, 0], 1.0)",
-                 hint=diagnosis.loss(reference, params, x, np.asarray(y)))
+                 hint=diagnosis.loss(params, x, np.asarray(y)))
 
 
 @pytest.mark.points(2)
@@ -62,8 +62,10 @@ def test_gradient_matches_the_reference(submission, reference):
     assert_close(submission.run("loss", params, x, y, transforms=("grad",)),
                  reference.run("loss", params, x, y, transforms=("grad",)),
                  "jax.grad(loss)(params, x, y)",
-                 hint=diagnosis.loss_gradient(reference, params, x, y, "build the loss from jnp "
-                                              "operations only, so that jax.grad can follow it."))
+                 hint=diagnosis.loss_gradient(reference, params, x, y, "jax.grad follows your loss: "
+                                              "once its values are right (the other loss tests say "
+                                              "how), so is its gradient, if it is built from jnp "
+                                              "operations only."))
 
 
 @pytest.mark.points(1)
@@ -105,7 +107,7 @@ def test_works_under_jit_and_vmap(submission, reference):
     X, Y = random_array(160, (5, 2)), random_array(161, (5, 1))
     assert_close(submission.run("loss", params, X[0], Y[0], transforms=("jit",)),
                  reference.run("loss", params, X[0], Y[0]), "jax.jit(loss)(params, x, y)",
-                 hint=diagnosis.loss(reference, params, X[0], Y[0]))
+                 hint=diagnosis.loss(params, X[0], Y[0]))
     assert_close(submission.run("loss", params, X, Y, transforms=("vmap",), in_axes=(None, 0, 0)),
                  reference.run("loss", params, X, Y, transforms=("vmap",), in_axes=(None, 0, 0)),
                  "jax.vmap(loss, in_axes=(None, 0, 0))(params, X, Y)")
