@@ -58,6 +58,15 @@ def declared(path: Path) -> list[str]:
     return first.split(": ", 2)
 
 
+def declared_cause(path: Path) -> list[str]:
+    """The words a mistake's "Likely cause" must contain: its docstring's line
+    ``cause: words, more words`` (comma-separated), or [] where it has none."""
+    for line in path.read_text().split('"""')[1].strip().splitlines()[1:]:
+        if line.startswith("cause: "):
+            return [w.strip() for w in line.removeprefix("cause: ").split(",") if w.strip()]
+    return []
+
+
 @pytest.fixture(scope="session")
 def reference_result(tmp_path_factory) -> dict:
     return grade_json(ROOT / "solutions" / "xor_net.py", tmp_path_factory.mktemp("ref"))

@@ -1,8 +1,8 @@
-"""Corpora of submissions: common mistakes lose points on their exercise and no other;
-correct solutions written differently get full marks."""
+"""Corpora of submissions: common mistakes lose points on their exercise and no other, and
+their feedback names them; correct solutions written differently get full marks."""
 
 import pytest
-from conftest import by_exercise, corpus, declared, grade_json
+from conftest import by_exercise, corpus, declared, declared_cause, grade_json
 
 from autograder import EXERCISES
 
@@ -14,18 +14,36 @@ def test_the_corpora_are_big_enough():
     assert len(MISTAKES) >= 30 and len(CORRECT) >= 10
     wrong = {declared(p)[1] for p in MISTAKES}
     assert wrong == set(EXERCISES), "every exercise has mistakes in the corpus"
+    assert [p.name for p in MISTAKES if not declared_cause(p)] == [], "each declares its cause's words"
 
 
 @pytest.mark.parametrize("path", MISTAKES, ids=[p.stem for p in MISTAKES])
 def test_a_mistake_costs_its_exercise_only(path, tmp_path):
     kind, exercise, description = declared(path)
     assert kind == "wrong" and exercise in EXERCISES
-    table = by_exercise(grade_json(path, tmp_path))
+    result = grade_json(path, tmp_path)  # graded once: the points and the feedback both come from it
+    table = by_exercise(result)
     got, most = table[exercise]
     assert got < most, f"{path.name} ({description}) lost no points on {exercise}"
     for other, (other_got, other_most) in table.items():
         if other not in (exercise, "xor"):
             assert other_got == other_most, f"{path.name} lost points on {other} too"
+    assert_feedback_names_it(path, exercise, result)
+
+
+def likely_causes(test: dict) -> list[str]:
+    return [line for line in test["output"].splitlines() if line.startswith("Likely cause: ")]
+
+
+def assert_feedback_names_it(path, exercise: str, result: dict) -> None:
+    """Every failed test of the exercise says a likely cause, and one of them holds each of
+    the words the file declares."""
+    failed = [t for t in result["tests"] if t["status"] != "passed" and t["name"].startswith(exercise + ":")]
+    unexplained = [t["name"] for t in failed if not likely_causes(t)]
+    assert not unexplained, f"{path.name}: no likely cause in {unexplained}"
+    causes = "\n".join(line.lower() for t in failed for line in likely_causes(t))
+    missing = [w for w in declared_cause(path) if w.lower() not in causes]
+    assert not missing, f"{path.name}: the likely causes do not say {missing}:\n{causes}"
 
 
 @pytest.mark.parametrize("path", CORRECT, ids=[p.stem for p in CORRECT])
@@ -34,3 +52,11 @@ def test_a_correct_variant_gets_full_marks(path, tmp_path):
     result = grade_json(path, tmp_path)
     failed = [(t["name"], t["output"][:500]) for t in result["tests"] if t["status"] != "passed"]
     assert result["score"] == result["max_score"] == 100, failed
+    looped = [t["name"] for t in result["tests"] if LOOP_NOTE in t["output"]]
+    if path.name == "python_loop_batched_predict.py":  # right but not vmap: a note, no points lost
+        assert looped == ["batched_predict: each row matches predict on the xor inputs"], looped
+    else:
+        assert not looped, f"{path.name} maps with vmap or scan, yet got the note on loops: {looped}"
+
+
+LOOP_NOTE = "loops in Python"

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from autograder.judge.feedback import Feedback, fail, show
+from autograder.judge.feedback import Feedback, Hint, fail, likely, show
 from autograder.judge.seeds import FIXED
 from autograder.sandbox.wire import Opaque
 
@@ -48,29 +48,33 @@ def listed(values: np.ndarray) -> str:
 def assert_is_array(got: Any, called: str) -> np.ndarray:
     if not isinstance(got, np.ndarray):
         what = got if isinstance(got, Opaque) else type(got).__name__
-        raise Feedback(f"Called {called}\n  got: {show(got)}\n  expected an array, not {what}. "
-                       "Return a jnp array (jax.Array).")
+        raise Feedback(f"Called {called}\n  got: {show(got)}\n  expected an array, not {what}.\n"
+                       f"Likely cause: you returned a {type(got).__name__} where an array belongs; build "
+                       "the result with jnp (jnp.stack, jnp.array) so that it is a jax.Array.")
     return got
 
 
-def assert_shape(got: Any, shape: tuple[int, ...], called: str, hint: str = "") -> np.ndarray:
+def assert_shape(got: Any, shape: tuple[int, ...], called: str, hint: Hint = "") -> np.ndarray:
     array = assert_is_array(got, called)
     if array.shape != tuple(shape):
         raise Feedback(f"Called {called}\n  got shape:      {array.shape}\n  expected shape: "
-                       f"{tuple(shape)}" + (f"\nLikely cause: {hint}" if hint else ""))
+                       f"{tuple(shape)}" + likely(hint, got))
     return array
 
 
 def assert_dtype(got: Any, dtype: str, called: str) -> None:
     array = assert_is_array(got, called)
     if str(array.dtype) != dtype:
-        raise Feedback(f"Called {called}\n  got dtype {array.dtype}, expected {dtype}. Build arrays "
-                       "with jnp (float32 by default) and avoid Python or numpy float64 values.")
+        raise Feedback(f"Called {called}\n  got dtype {array.dtype}, expected {dtype}.\nLikely cause: "
+                       f"the result was made {array.dtype}: do not convert it (astype) and build arrays "
+                       "with jnp (float32 by default), not Python or numpy float64 values.")
 
 
-def assert_close(got: Any, expected: Any, called: str, hint: str = "", rtol: float = RTOL,
+def assert_close(got: Any, expected: Any, called: str, hint: Hint = "", rtol: float = RTOL,
                  atol: float = ATOL) -> None:
     """Arrays (or dicts of arrays) equal to within rtol/atol, with matching shapes."""
+    if callable(hint) and isinstance(expected, dict | tuple):  # a diagnosis looks at the whole answer
+        whole, hint = hint, lambda _: whole(got)
     if isinstance(expected, dict):
         assert_same_keys(got, expected, called)
         for key in expected:
@@ -95,15 +99,19 @@ def assert_close(got: Any, expected: Any, called: str, hint: str = "", rtol: flo
 def assert_same_keys(got: Any, expected: dict, called: str) -> dict:
     if not isinstance(got, dict):
         raise Feedback(f"Called {called}\n  got: {show(got)}\n  expected a dict with keys "
-                       f"{sorted(expected)}.")
+                       f"{sorted(expected)}.\nLikely cause: you returned a {type(got).__name__}; "
+                       "return a dict, so that every array is found by its name.")
     if set(got) != set(expected):
+        extra, missing = sorted(map(str, set(got) - set(expected))), sorted(set(expected) - set(got))
+        cause = (f"the dict has keys beyond these ({', '.join(extra)}); return exactly {sorted(expected)}"
+                 if extra else f"keys are missing ({', '.join(missing)})")
         raise Feedback(f"Called {called}\n  got keys:      {show(sorted(map(str, got)))}\n  expected keys: "
-                       f"{sorted(expected)} (exactly these).")
+                       f"{sorted(expected)} (exactly these).\nLikely cause: {cause}.")
     return got
 
 
 def assert_arrays_like(got: Any, shapes: dict[str, tuple[int, ...]], called: str,
-                       hint: str = "") -> dict:
+                       hint: Hint = "") -> dict:
     """A dict with exactly the keys of ``shapes``, each an array of its shape: what a test of
     a property of params (keys, dtype, purity) may look at, so that it pays only for arrays."""
     got = assert_same_keys(got, shapes, called)
@@ -116,26 +124,26 @@ def shapes_of(params: dict) -> dict[str, tuple[int, ...]]:
     return {name: np.shape(value) for name, value in params.items()}
 
 
-def diagnose(got: Any, candidates: dict[str, Callable[[], Any]]) -> str:
+def diagnose(got: Any, candidates: dict[str, Callable[[], Any]], rtol: float = RTOL) -> str:
     """The hint of the first known mistake that reproduces ``got``, or ''."""
     for hint, make in candidates.items():
         try:
-            if _close_tree(got, make()):
+            if _close_tree(got, make(), rtol):
                 return hint
         except Exception:
             continue
     return ""
 
 
-def _close_tree(got: Any, expected: Any) -> bool:
+def _close_tree(got: Any, expected: Any, rtol: float = RTOL) -> bool:
     if isinstance(expected, dict):
         return isinstance(got, dict) and set(got) == set(expected) and all(
-            _close_tree(got[k], expected[k]) for k in expected)
+            _close_tree(got[k], expected[k], rtol) for k in expected)
     if isinstance(expected, tuple):
         return isinstance(got, tuple | list) and len(got) == len(expected) and all(
-            _close_tree(g, e) for g, e in zip(got, expected, strict=True))
+            _close_tree(g, e, rtol) for g, e in zip(got, expected, strict=True))
     return (isinstance(got, np.ndarray) and got.shape == np.shape(expected)
-            and bool(np.allclose(got, expected, rtol=RTOL, atol=ATOL)))
+            and bool(np.allclose(got, expected, rtol=rtol, atol=ATOL)))
 
 
 # (input_dims, n_hidden, output_dims): the XOR network, an odd one, and a square one in

@@ -1,5 +1,7 @@
 """Plain-language feedback: what was called, what came back, what was expected, why."""
 
+import re
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -10,9 +12,9 @@ from autograder.sandbox.wire import Opaque
 # Error types students meet, with the likely mistake behind each.
 HINTS = {
     "TracerBoolConversionError": (
-        "you used an array in a Python `if`, `and`, `or` or `while`. Under jax.jit (and "
-        "jax.grad, jax.vmap) the values are not known while JAX traces your function; "
-        "compute with array functions such as jnp.maximum or jnp.where instead."),
+        "a Python `if` (or max(), min(), `and`, `or`, `while`) cannot decide for an array: "
+        "under jax.jit (and jax.grad, jax.vmap) its values are not known while JAX traces your "
+        "function. Compute with array functions instead: jnp.maximum or jnp.where."),
     "ConcretizationTypeError": (
         "you turned a traced array into a Python value (float(), int(), bool(), .item() or "
         "an `if`). Under jax.jit the values are not known yet: keep everything as jnp arrays."),
@@ -26,9 +28,22 @@ HINTS = {
     "RecursionError": "your function calls itself without end.",
     "ZeroDivisionError": "you divided by zero.",
 }
+# Errors known by their message rather than their type: (words in the message, hint).
+MESSAGE_HINTS = (
+    ("truth value of an", HINTS["TracerBoolConversionError"]),
+    ("cannot reshape array", (
+        "a reshape to a fixed shape does not fit these layer sizes: read every size from the arrays, "
+        "and reshape nothing that already has its shape (w2 @ h + b2 is (output_dims,)).")),
+    ("vmap got inconsistent sizes", (
+        "jax.vmap mapped axis 0 of every argument, params too (the default in_axes=0). Only the "
+        "rows of X are mapped: jax.vmap(predict, in_axes=(None, 0))(params, X).")),
+)
 SHAPE_WORDS = ("dot_general", "matmul", "Incompatible shapes", "shapes", "broadcast")
 SHAPE_HINT = ("the shapes do not fit together. Check the docstring's shapes: w1 is "
               "(n_hidden, input_dims), so `w1 @ x` takes x of shape (input_dims,).")
+# batched_predict's shape errors come from mapping the wrong axis: predict gets no row.
+ROWS_HINT = ("predict received something other than one row of X: map over the rows (axis 0) "
+             "and nothing else, jax.vmap(predict, in_axes=(None, 0))(params, X).")
 
 
 class Feedback(AssertionError):
@@ -36,14 +51,19 @@ class Feedback(AssertionError):
 
 
 def explain(error: SubmissionError, exercise: str) -> str:
-    """A student-facing message for a call that did not return."""
+    """A student-facing message for a call that did not return.
+
+    The first line names the call; the rest depends only on the error, so the report can
+    show one entry for the same error in several tests (autograder.judge.report).
+    """
     report = error.report
     called = f"Called {error.call.describe()}" if error.call else "Importing your module"
+    message = scrub(report.message)
     if error.kind == "import":
         return ("Your module could not be imported, so none of its functions could be graded: "
-                f"{report.type_name}: {report.message}" + _where(report.where))
+                f"{report.type_name}: {message}" + _where(report.where))
     if error.kind in ("timeout", "budget", "crashed"):
-        return f"{called}: {report.message}."
+        return f"{called}\n  {message}."
     if report.type_name == "NotImplementedError":
         name = error.call.function if error.call else exercise
         if name != exercise:
@@ -53,12 +73,45 @@ def explain(error: SubmissionError, exercise: str) -> str:
                 f"line in {name}() with your code.")
     if report.type_name == "LookupError":
         return f"{report.message}. Define it with exactly the name and parameters of the exercise."
-    hint = HINTS.get(report.type_name)
-    if hint is None and report.type_name in ("TypeError", "ValueError") and any(
-            w in report.message for w in SHAPE_WORDS):
-        hint = SHAPE_HINT
-    text = f"{called}: it raised {report.type_name}: {report.message}" + _where(report.where)
+    hint = error_hint(report.type_name, message, exercise)
+    text = f"{called}\n  it raised {report.type_name}: {message}" + _where(report.where)
     return text + (f"\nLikely cause: {hint}" if hint else "")
+
+
+def error_hint(type_name: str, message: str, exercise: str) -> str:
+    """The likely mistake behind an error, from its type or its message ('' if unknown)."""
+    for words, hint in MESSAGE_HINTS:
+        if words in message:
+            return hint
+    hint = HINTS.get(type_name, "")
+    if not hint and type_name in ("TypeError", "ValueError") and any(w in message for w in SHAPE_WORDS):
+        hint = ROWS_HINT if exercise == "batched_predict" else SHAPE_HINT
+    return hint
+
+
+# A file path in an error message: the grader's own files are none of the student's business,
+# and the student's file is named by its name alone.
+_PATH = re.compile(r"(?:/[\w.+-]+)+\.py(?::\d+)?")
+_TRACING = re.compile(r"\s*The error occurred while tracing the function [^\n]*?(?:\.(?=\s|$)|$)", re.M)
+GRADER_PARTS = ("autograder", "site-packages", "/lib/python")
+
+
+def scrub(message: str) -> str:
+    """``message`` without the machine's paths: JAX's 'while tracing the function ... at PATH'
+    sentences go when they point into the grader; a path into the kit or a library keeps only
+    its part from the package on (autograder/..., jax/...), any other only its file name."""
+    message = _TRACING.sub(lambda m: "" if any(p in m.group(0) for p in GRADER_PARTS) else m.group(0),
+                           message)
+
+    def short(match: re.Match) -> str:
+        path = match.group(0)
+        if "site-packages/" in path:
+            return path.rsplit("site-packages/", 1)[1]
+        if "/autograder/" in path:
+            return "autograder/" + path.rsplit("/autograder/", 1)[1]
+        return path.rsplit("/", 1)[-1]
+
+    return _PATH.sub(short, message).strip()
 
 
 def _where(where: str) -> str:
@@ -74,8 +127,16 @@ def show(value: Any) -> str:
     return text if len(text) <= SHOWN_CHARS else f"{text[:SHOWN_CHARS]}... ({len(text)} characters)"
 
 
+def number(value: float, digits: int = 4) -> str:
+    """``value`` with ``digits`` decimals, never as -0.0000."""
+    text = f"{value:.{digits}f}"
+    return text[1:] if text.startswith("-") and float(text) == 0 else text
+
+
 def _render(value: Any) -> str:
     if isinstance(value, np.ndarray):
+        if value.dtype.kind == "f":  # -0.0 and tiny negatives would print as -0.
+            value = np.where(np.round(value, 5) == 0, np.zeros((), value.dtype), value)
         with np.printoptions(precision=5, threshold=12, edgeitems=3, suppress=True):
             text = np.array2string(value, separator=", ")
         return f"{text} (shape {value.shape}, {value.dtype})"
@@ -90,6 +151,17 @@ def _render(value: Any) -> str:
     return repr(value)[: SHOWN_CHARS + 1]
 
 
-def fail(called: str, got: Any, expected: Any, hint: str = "") -> None:
+# A test's hint: its own text, or a diagnosis that names the mistake behind what came back
+# (autograder.judge.diagnosis), asked only once the comparison has failed.
+Hint = str | Callable[[Any], str]
+
+
+def likely(hint: Hint, got: Any) -> str:
+    """The hint's text for ``got``, as a "Likely cause" line ('' for none)."""
+    text = hint(got) if callable(hint) else hint
+    return f"\nLikely cause: {text}" if text else ""
+
+
+def fail(called: str, got: Any, expected: Any, hint: Hint = "") -> None:
     message = f"Called {called}\n  got:      {show(got)}\n  expected: {show(expected)}"
-    raise Feedback(message + (f"\nLikely cause: {hint}" if hint else ""))
+    raise Feedback(message + likely(hint, got))

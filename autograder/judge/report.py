@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from autograder.judge.scores import Scores
+from autograder.judge.scores import Scores, TestResult
 
 SECTION_HINT = "not implemented yet"
 
@@ -25,13 +25,47 @@ def _status(scores: Scores, section: str) -> str:
 
 
 def score_table(scores: Scores) -> str:
-    width = max(len(s) for s in [*scores.by_section(), "total"])
+    # "exercise" heads the first column: the column is at least as wide, whichever sections
+    # were graded (``grade --exercise relu`` has only short names).
+    width = max(len(s) for s in [*scores.by_section(), "total", "exercise"])
     lines = [f"{'exercise':<{width}}  {'points':>9}  status", "-" * (width + 30)]
     for section, (got, most) in scores.by_section().items():
         lines.append(f"{section:<{width}}  {got:>4g} / {most:<3g}  {_status(scores, section)}")
     lines.append("-" * (width + 30))
     lines.append(f"{'total':<{width}}  {scores.score:>4g} / {scores.max_score:<3g}")
     return "\n".join(lines)
+
+
+def _same_failure(result: TestResult) -> str:
+    """What tests that failed for the same reason share, so that they share one entry: an
+    error's message (all but the call on the first line), else the likely cause named."""
+    lines = result.output.strip().splitlines()
+    causes = [line for line in lines if line.startswith("Likely cause: ")]
+    if len(lines) > 1 and lines[0].startswith("Called ") and lines[1].startswith("  it raised "):
+        # the error's type, the student's lines and the cause: not its numbers, which follow the call
+        return "\n".join([lines[1].split(":")[0], *(x for x in lines if x.startswith("  line ")), *causes])
+    return causes[0] if causes else result.output.strip()
+
+
+def _failure_entries(failed: list[TestResult]) -> list[str]:
+    """One entry per distinct failure of one exercise, public tests first, then hidden ones."""
+    groups: dict[str, list[TestResult]] = {}
+    for r in sorted(failed, key=lambda r: r.hidden):  # stable: the suites' order within each
+        groups.setdefault(_same_failure(r), []).append(r)
+    entries = []
+    for same in groups.values():
+        first = same[0]
+        body = first.output.strip().replace("\n", "\n      ") or "(no message)"
+        hidden = " (hidden: students see it once grades are published)" if first.hidden else ""
+        if len(same) == 1:
+            entries.append(f"  x {first.name}  [0 / {first.points:g}]{hidden}\n      {body}")
+            continue
+        names = "; ".join(r.name.partition(": ")[2] + (" (hidden)" if r.hidden else "") for r in same)
+        what = "error" if "\n  it raised " in first.output else "mistake"
+        entries.append(f"  x the same {what} in {len(same)} tests of {first.exercise}  "
+                       f"[0 / {sum(r.points for r in same):g}]\n      tests: {names}\n"
+                       f"      the first of them:\n      {body}")
+    return entries
 
 
 def text_report(scores: Scores, seconds: float) -> str:
@@ -46,10 +80,11 @@ def text_report(scores: Scores, seconds: float) -> str:
             parts.append(f"  x {section}: not implemented yet ({len(tests)} tests, "
                          f"{sum(r.points for r in tests):g} points)")
             continue
-        for r in (r for r in failed if r.exercise == section):
-            body = r.output.strip().replace("\n", "\n      ") or "(no message)"
-            hidden = " (hidden: students see it once grades are published)" if r.hidden else ""
-            parts.append(f"  x {r.name}  [0 / {r.points:g}]{hidden}\n      {body}")
+        parts += _failure_entries([r for r in failed if r.exercise == section])
+    notes = [r for r in scores.results if r.passed and r.output and r.exercise != "xor"]
+    if notes:
+        parts += ["", "Notes on tests you passed:"]
+        parts += [f"  - {r.name}\n      " + r.output.strip().replace("\n", "\n      ") for r in notes]
     tables = [r.output for r in scores.results if r.exercise == "xor" and r.passed and r.output]
     if tables:
         parts += ["", tables[0]]

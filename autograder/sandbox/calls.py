@@ -11,13 +11,22 @@ from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
-TRANSFORMS = ("jit", "grad", "vmap")
+# "size", outermost only: instead of the result, the number of operations JAX records when
+# tracing the function (a Python loop over rows makes it grow with the rows; vmap does not).
+TRANSFORMS = ("jit", "grad", "vmap", "size")
 # Plain calls of these run compiled first (one compile instead of dozens of op-by-op
 # ones), falling back to running them as they are if tracing fails: the arguments
 # named here stay Python values.
 COMPILE_FIRST = {
     "relu": (), "predict": (), "batched_predict": (), "loss": (), "update": (),
 }
+# The exercises' parameters (SPEC section 1), to name the arguments of a call in feedback.
+PARAMETERS = {
+    "relu": ("x",), "init_params": ("key", "input_dims", "n_hidden", "output_dims", "scale"),
+    "predict": ("params", "x"), "batched_predict": ("params", "X"), "loss": ("params", "x", "y"),
+    "update": ("params", "x", "y", "step_size"), "train": ("params", "X", "Y", "epochs", "step_size"),
+}
+XOR_INPUTS = [[0, 0], [0, 1], [1, 0], [1, 1]]
 
 
 @dataclass(frozen=True)
@@ -31,17 +40,32 @@ class Call:
     echo_args: bool = False  # also return the arguments as they are after the call
 
     def describe(self) -> str:
+        """The call as a student would write it, then what its arguments held:
+        ``train(params, X, Y, epochs=4) with params: a 2-16-1 network's parameters, X: ...``."""
         text = self.function
         for name in self.transforms:
             if name == "vmap":
                 text = f"jax.vmap({text}, in_axes={self.in_axes!r})"
             elif name == "grad":
                 text = f"jax.grad({text})" if self.function in ("loss",) else f"jax.grad(sum of {text})"
+            elif name == "size":
+                text = f"the operations JAX records for {text}"
             else:
                 text = f"jax.{name}({text})"
-        parts = [summarize(a) for a in self.args]
-        parts += [f"{k}={summarize(v)}" for k, v in self.kwargs.items()]
-        return f"{text}({', '.join(parts)})"
+        names = PARAMETERS.get(self.function, ())
+        parts, held = [], []
+        for i, value in enumerate(self.args):
+            name = names[i] if i < len(names) else f"argument {i + 1}"
+            inline = _inline(value)
+            parts.append(inline if inline is not None else name)
+            if inline is None:
+                held.append(f"{name}: {readable(name, value)}")
+        for name, value in self.kwargs.items():
+            inline = _inline(value)
+            parts.append(f"{name}={inline if inline is not None else name}")
+            if inline is None:
+                held.append(f"{name}: {readable(name, value)}")
+        return f"{text}({', '.join(parts)})" + (" with " + "; ".join(held) if held else "")
 
     def to_wire(self) -> dict:
         from autograder.sandbox.wire import encode
@@ -69,6 +93,36 @@ class Call:
             with_reference=tuple(str(n) for n in data["with_reference"]),
             echo_args=bool(data["echo_args"]),
         )
+
+
+def _inline(value: Any) -> str | None:
+    """A value short enough to write in the call itself: a number or a PRNG key."""
+    if isinstance(value, bool | int | float):
+        return repr(value)
+    if getattr(value, "dtype", None) is not None and str(value.dtype) == "uint32" and value.shape == (2,):
+        return f"PRNGKey({int(value[1])})" if int(value[0]) == 0 else None
+    if getattr(value, "shape", None) == () and getattr(value, "dtype", None) is not None:
+        return f"{float(value):g}"
+    return None
+
+
+def readable(name: str, value: Any) -> str:
+    """What an argument holds, in words: a network's sizes, rows of inputs, a few numbers."""
+    if isinstance(value, dict) and {"w1", "w2"} <= set(value) and hasattr(value["w1"], "shape"):
+        w1, w2 = value["w1"], value["w2"]
+        if len(w1.shape) == 2 and len(w2.shape) == 2:
+            return f"a {w1.shape[1]}-{w1.shape[0]}-{w2.shape[0]} network's parameters"
+    shape = getattr(value, "shape", None)
+    if shape is not None and hasattr(value, "dtype"):
+        if len(shape) == 2 and value.tolist() == XOR_INPUTS:
+            return "the four XOR inputs"
+        if len(shape) == 2 and name == "X":
+            rows = "row" if shape[0] == 1 else "rows"
+            return f"{shape[0]} random {rows} of {shape[1]} input{'s' if shape[1] != 1 else ''}"
+        if value.size <= 4:
+            return "[" + ", ".join(f"{float(v):g}" for v in value.reshape(-1)) + "]"
+        return f"random numbers of shape {tuple(shape)}"
+    return summarize(value)
 
 
 def summarize(value: Any) -> str:
@@ -122,6 +176,8 @@ def transformed(function: Callable, call: Call, jax: Any) -> Callable:
             function = jax.grad(lambda *a, inner=function, **k: jax.numpy.sum(inner(*a, **k)))
         elif name == "vmap":
             function = jax.vmap(function, in_axes=call.in_axes)
+        elif name == "size":
+            function = lambda *a, inner=function, **k: program_size(jax.make_jaxpr(inner)(*a, **k).jaxpr)  # noqa: E731
         else:
             raise ValueError(f"unknown transform {name!r}")
     return function
@@ -161,12 +217,25 @@ _MISSING = object()
 def _compiled_or_plain(function: Callable, call: Call, args: tuple, kwargs: dict, jax: Any) -> Any:
     static = COMPILE_FIRST.get(call.function)
     plain = transformed(function, call, jax)
-    if call.echo_args or static is None or "jit" in call.transforms:
+    if call.echo_args or static is None or "jit" in call.transforms or "size" in call.transforms:
         return plain(*args, **kwargs)
     try:  # grad and vmap too: one compiled program beats tracing op by op
         return jax.jit(plain, static_argnames=static)(*args, **kwargs)
     except Exception:
         return plain(*args, **kwargs)
+
+
+def program_size(jaxpr: Any) -> int:
+    """The operations in a jaxpr, those of the programs inside it (jit, scan, ...) included."""
+    total = 0
+    for equation in jaxpr.eqns:
+        total += 1
+        for value in equation.params.values():
+            for inner in value if isinstance(value, tuple | list) else (value,):
+                inner = getattr(inner, "jaxpr", inner)
+                if hasattr(inner, "eqns"):
+                    total += program_size(inner)
+    return total
 
 
 def _to_jax(value: Any, jax: Any) -> Any:

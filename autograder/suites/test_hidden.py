@@ -9,6 +9,7 @@ has length 1, a loss that only works for one output.
 
 import pytest
 
+from autograder.judge import diagnosis
 from autograder.judge.checks import (
     assert_close,
     assert_shape,
@@ -29,9 +30,9 @@ def test_empty_and_five_axis_inputs(submission, reference):
     for salt, shape in enumerate([(0,), (2, 1, 3, 1, 2)]):
         x = random_array(900 + salt, shape)
         called = f"relu(x) with x of shape {shape}"
-        assert_shape(submission.run("relu", x), shape, called,
-                     hint="relu works elementwise on arrays of any shape, even empty ones.")
-        assert_close(submission.run("relu", x), reference.run("relu", x), called)
+        assert_shape(submission.run("relu", x), shape, called, hint=diagnosis.relu(
+            x, "relu works elementwise on arrays of any shape, even empty ones."))
+        assert_close(submission.run("relu", x), reference.run("relu", x), called, hint=diagnosis.relu(x))
 
 
 @pytest.mark.init_params
@@ -42,7 +43,8 @@ def test_one_unit_layers_and_seven_outputs(submission, reference):
         kwargs = {"input_dims": d_in, "n_hidden": hidden, "output_dims": d_out}
         assert_close(submission.run("init_params", key(seed), **kwargs),
                      reference.run("init_params", key(seed), **kwargs),
-                     f"init_params(PRNGKey({seed}), {d_in}, {hidden}, {d_out})", hint=SIZE_HINT)
+                     f"init_params(PRNGKey({seed}), {d_in}, {hidden}, {d_out})",
+                     hint=diagnosis.init_params(reference, key(seed), SIZE_HINT, **kwargs))
 
 
 @pytest.mark.predict
@@ -52,7 +54,8 @@ def test_one_hidden_unit_and_five_outputs(submission, reference):
         params = random_params(sizes, seed=30 + salt)
         x = random_array(910 + salt, (sizes[0],))
         assert_close(submission.run("predict", params, x), reference.run("predict", params, x),
-                     f"predict(params, x) for sizes {sizes}", hint=SIZE_HINT)
+                     f"predict(params, x) for sizes {sizes}",
+                     hint=diagnosis.predict(reference, params, x, SIZE_HINT))
 
 
 @pytest.mark.batched_predict
@@ -63,7 +66,8 @@ def test_thirty_three_rows_of_one_input(submission, reference):
     assert_close(submission.run("batched_predict", params, X),
                  reference.run("batched_predict", params, X),
                  "batched_predict(params, X) for sizes (1, 3, 2), X of shape (33, 1)",
-                 hint="map over the rows of X, whatever their number and length.")
+                 hint=diagnosis.batched_predict(reference, params, X, "map over the rows of X, "
+                                                "whatever their number and length."))
 
 
 @pytest.mark.loss
@@ -74,7 +78,8 @@ def test_five_outputs_and_a_one_unit_network(submission, reference):
         x, y = random_array(930 + 2 * salt, (sizes[0],)), random_array(931 + 2 * salt, (sizes[2],))
         assert_close(submission.run("loss", params, x, y), reference.run("loss", params, x, y),
                      f"loss(params, x, y) for sizes {sizes}",
-                     hint="the mean over however many output units there are.")
+                     hint=diagnosis.loss(params, x, y, "the mean over however many "
+                                         "output units there are."))
 
 
 @pytest.mark.update
@@ -84,7 +89,8 @@ def test_one_input_three_outputs(submission, reference):
     x, y = random_array(940, (1,)), random_array(941, (3,))
     assert_close(submission.run("update", params, x, y, step_size=0.05),
                  reference.run("update", params, x, y, step_size=0.05),
-                 "update(params, x, y, step_size=0.05) for sizes (1, 2, 3)", hint=SIZE_HINT)
+                 "update(params, x, y, step_size=0.05) for sizes (1, 2, 3)",
+                 hint=diagnosis.update(reference, params, x, y, 0.05, SIZE_HINT))
 
 
 @pytest.mark.train
@@ -95,5 +101,7 @@ def test_two_outputs_three_rows_of_four_inputs(submission, reference):
     called = "train(params, X, Y, epochs=3, step_size=0.1) for sizes (4, 3, 2), Y of shape (3, 2)"
     got = unpack(submission.run("train", params, X, Y, epochs=3, step_size=0.1), called)
     expected = reference.run("train", params, X, Y, epochs=3, step_size=0.1)
-    assert_close(got[0], expected[0], called + "[0] (params)", hint=SIZE_HINT, **TRAIN_TOL)
-    assert_close(got[1], expected[1], called + "[1] (losses)", hint=SIZE_HINT, **TRAIN_TOL)
+    assert_close(got[0], expected[0], called + "[0] (params)", **TRAIN_TOL,
+                 hint=diagnosis.train_params(reference, params, X, Y, 3, 0.1, SIZE_HINT))
+    assert_close(got[1], expected[1], called + "[1] (losses)", **TRAIN_TOL,
+                 hint=diagnosis.train_losses(reference, params, X, Y, 3, 0.1, SIZE_HINT))

@@ -3,10 +3,13 @@
 import numpy as np
 import pytest
 
+from autograder.judge import diagnosis
 from autograder.judge.checks import (
     assert_arrays_like,
     assert_close,
     assert_dtype,
+    assert_same_keys,
+    assert_shape,
     key,
     network_shapes,
     random_key_numbers,
@@ -37,8 +40,11 @@ def test_shapes_follow_the_layer_sizes(submission):
     for d_in, hidden, d_out in SIZES:
         called = (f"init_params(PRNGKey({seed}), input_dims={d_in}, n_hidden={hidden}, "
                   f"output_dims={d_out})")
-        assert_params(submission.run("init_params", key(seed), input_dims=d_in, n_hidden=hidden,
-                                     output_dims=d_out), called, (d_in, hidden, d_out))
+        got = assert_same_keys(submission.run("init_params", key(seed), input_dims=d_in,
+                                              n_hidden=hidden, output_dims=d_out), KEYS, called)
+        for name, shape in network_shapes((d_in, hidden, d_out)).items():
+            assert_shape(got[name], shape, f"{called}[{name!r}]", hint=diagnosis.param_shape(
+                name, shape, "use the arguments for the sizes; nothing hard-coded."))
 
 
 @pytest.mark.points(1)
@@ -57,9 +63,10 @@ def test_draws_the_same_numbers_as_the_reference(submission, reference):
         assert_close(submission.run("init_params", key(seed), **kwargs),
                      reference.run("init_params", key(seed), **kwargs),
                      f"init_params(PRNGKey({seed}), {d_in}, {hidden}, {d_out})",
-                     hint="split the key with jax.random.split(key, 4) into k_w1, k_b1, k_w2, "
-                     "k_b2 (in that order) and draw each array with jax.random.normal from "
-                     "its own key, times scale.")
+                     hint=diagnosis.init_params(
+                         reference, key(seed), "split the key with jax.random.split(key, 4) into k_w1, "
+                         "k_b1, k_w2, k_b2 (in that order) and draw each array with jax.random.normal "
+                         "from its own key, times scale.", **kwargs))
 
 
 @pytest.mark.points(1)
@@ -69,7 +76,8 @@ def test_scale_multiplies_every_array(submission, reference):
         assert_close(submission.run("init_params", key(seed), scale=scale),
                      reference.run("init_params", key(seed), scale=scale),
                      f"init_params(PRNGKey({seed}), scale={scale})",
-                     hint="every array is scale * jax.random.normal(...).")
+                     hint=diagnosis.init_params(reference, key(seed), "every array is scale * "
+                                                "jax.random.normal(...).", scale=scale))
 
 
 @pytest.mark.points(2)

@@ -3,13 +3,14 @@
 import numpy as np
 import pytest
 
+from autograder.judge import diagnosis
 from autograder.judge.checks import (
     assert_close,
     assert_shape,
     random_array,
     random_params,
 )
-from autograder.judge.feedback import Feedback, show
+from autograder.judge.feedback import Feedback, number, show
 
 pytestmark = pytest.mark.loss
 
@@ -17,9 +18,10 @@ pytestmark = pytest.mark.loss
 @pytest.mark.points(1)
 def test_returns_a_scalar(submission, reference):
     params = random_params((3, 5, 2), seed=9)
-    got = submission.run("loss", params, random_array(90, (3,)), random_array(91, (2,)))
-    assert_shape(got, (), "loss(params, x, y) with 2 outputs",
-                 hint="average over the output units so the loss is one number (jnp.mean).")
+    x, y = random_array(90, (3,)), random_array(91, (2,))
+    got = submission.run("loss", params, x, y)
+    assert_shape(got, (), "loss(params, x, y) with 2 outputs", hint=diagnosis.loss(
+        params, x, y, "average over the output units so the loss is one number (jnp.mean)."))
 
 
 @pytest.mark.points(2)
@@ -30,7 +32,8 @@ def test_matches_the_reference_on_the_xor_data(submission, reference):
         y = np.array([y], dtype=np.float32)
         assert_close(submission.run("loss", params, x, y), reference.run("loss", params, x, y),
                      f"loss(params, {x.tolist()}, {y.tolist()})",
-                     hint="the loss is mean((predict(params, x) - y) ** 2).")
+                     hint=diagnosis.loss(params, x, y,
+                                         "the loss is mean((predict(params, x) - y) ** 2)."))
 
 
 @pytest.mark.points(2)
@@ -39,7 +42,8 @@ def test_averages_over_several_output_units(submission, reference):
     x, y = random_array(110, (3,)), random_array(111, (3,))
     assert_close(submission.run("loss", params, x, y), reference.run("loss", params, x, y),
                  "loss(params, x, y) with 3 output units",
-                 hint="the mean of the squared errors, not their sum (jnp.mean, not jnp.sum).")
+                 hint=diagnosis.loss(params, x, y, "the mean of the squared errors, "
+                                     "not their sum (jnp.mean, not jnp.sum)."))
 
 
 @pytest.mark.points(1)
@@ -47,7 +51,8 @@ def test_accepts_a_scalar_target(submission, reference):
     params = random_params(seed=12)
     x, y = np.array([1, 0], dtype=np.float32), np.float32(1.0)
     got = submission.run("loss", params, x, np.asarray(y))
-    assert_close(got, reference.run("loss", params, x, np.asarray(y)), "loss(params, [1, 0], 1.0)")
+    assert_close(got, reference.run("loss", params, x, np.asarray(y)), "loss(params, [1, 0], 1.0)",
+                 hint=diagnosis.loss(params, x, np.asarray(y)))
 
 
 @pytest.mark.points(2)
@@ -57,7 +62,10 @@ def test_gradient_matches_the_reference(submission, reference):
     assert_close(submission.run("loss", params, x, y, transforms=("grad",)),
                  reference.run("loss", params, x, y, transforms=("grad",)),
                  "jax.grad(loss)(params, x, y)",
-                 hint="build the loss from jnp operations only, so that jax.grad can follow it.")
+                 hint=diagnosis.loss_gradient(reference, params, x, y, "jax.grad follows your loss: "
+                                              "once its values are right (the other loss tests say "
+                                              "how), so is its gradient, if it is built from jnp "
+                                              "operations only."))
 
 
 @pytest.mark.points(1)
@@ -85,8 +93,8 @@ def test_gradient_agrees_with_finite_differences(submission):
         predicted = sum(float(np.sum(np.asarray(grads[k]) * direction[k])) for k in params)
         if not np.isclose(predicted, slope, rtol=2e-2, atol=2e-3):
             raise Feedback(
-                f"The slope of your loss along a random direction is {slope:.5f} by finite "
-                f"differences (eps={eps}) but jax.grad(loss) says {predicted:.5f}.\n"
+                f"The slope of your loss along a random direction is {number(slope, 5)} by finite "
+                f"differences (eps={eps}) but jax.grad(loss) says {number(predicted, 5)}.\n"
                 "Likely cause: part of the loss is computed outside JAX (numpy, Python floats) "
                 "or stopped with jax.lax.stop_gradient.")
 
@@ -112,7 +120,8 @@ def test_works_under_jit_and_vmap(submission, reference):
     params = random_params((2, 4, 1), seed=14)
     X, Y = random_array(160, (5, 2)), random_array(161, (5, 1))
     assert_close(submission.run("loss", params, X[0], Y[0], transforms=("jit",)),
-                 reference.run("loss", params, X[0], Y[0]), "jax.jit(loss)(params, x, y)")
+                 reference.run("loss", params, X[0], Y[0]), "jax.jit(loss)(params, x, y)",
+                 hint=diagnosis.loss(params, X[0], Y[0]))
     assert_close(submission.run("loss", params, X, Y, transforms=("vmap",), in_axes=(None, 0, 0)),
                  reference.run("loss", params, X, Y, transforms=("vmap",), in_axes=(None, 0, 0)),
                  "jax.vmap(loss, in_axes=(None, 0, 0))(params, X, Y)")

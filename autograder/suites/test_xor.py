@@ -18,7 +18,7 @@ from autograder.judge.checks import (
     random_key_numbers,
     xor_data,
 )
-from autograder.judge.feedback import Feedback, show
+from autograder.judge.feedback import Feedback, number, show
 from autograder.judge.submissions import SubmissionError
 
 pytestmark = pytest.mark.xor
@@ -152,7 +152,7 @@ def truth_table(outputs: np.ndarray) -> str:
     lines = ["x1 x2 | XOR | output  | > 0.5 | ok", "------+-----+---------+-------+---"]
     for (a, b), y, out in zip(X, Y, outputs, strict=True):
         ok = (out > 0.5) == (y > 0.5)
-        lines.append(f" {int(a)}  {int(b)} |  {int(y)}  | {round(out, 4) + 0.0:7.4f} | {str(out > 0.5):5} | "
+        lines.append(f" {int(a)}  {int(b)} |  {int(y)}  | {number(out):>7} | {str(out > 0.5):5} | "
                      f"{'yes' if ok else 'NO'}")
     return "\n".join(lines)
 
@@ -203,7 +203,7 @@ def test_loss_falls_during_training(submission, reference, request):
                        "losses[i] must be the mean loss over all rows after epoch i's updates.")
     if not losses[-1] < 0.05 or not losses[-1] < losses[0]:
         raise Feedback(f"The losses from train should fall to near 0; got first "
-                       f"{float(losses[0]):.4f}, last {float(losses[-1]):.4f} (want last < 0.05).")
+                       f"{number(losses[0])}, last {number(losses[-1])} (want last < 0.05).")
 
 
 def several_keys() -> list[int]:

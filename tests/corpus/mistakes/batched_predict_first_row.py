@@ -1,4 +1,6 @@
-"""wrong: batched_predict: predicts only the first row of X."""
+"""wrong: batched_predict: predicts only the first row of X.
+cause: only the first row
+"""
 
 import functools
 

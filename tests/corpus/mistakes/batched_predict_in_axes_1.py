@@ -1,4 +1,6 @@
-"""wrong: batched_predict: maps over axis 1 of X (the columns) instead of axis 0 (the rows)."""
+"""wrong: batched_predict: maps over axis 1 of X (the columns) instead of axis 0 (the rows).
+cause: in_axes=(None, 0)
+"""
 
 import functools
 

@@ -1,4 +1,6 @@
-"""wrong: batched_predict: returns a Python list of per-row predictions instead of an array."""
+"""wrong: batched_predict: returns a Python list of per-row predictions instead of an array.
+cause: list, jnp.stack
+"""
 
 import functools
 

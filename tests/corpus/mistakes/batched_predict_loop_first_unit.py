@@ -1,4 +1,6 @@
-"""wrong: batched_predict: loops in Python keeping only output unit 0, so the shape is (n,)."""
+"""wrong: batched_predict: loops in Python keeping only output unit 0, so the shape is (n,).
+cause: output unit 0
+"""
 
 import functools
 

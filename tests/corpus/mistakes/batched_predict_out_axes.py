@@ -1,4 +1,6 @@
-"""wrong: batched_predict: uses out_axes=1, returning shape (output_dims, n)."""
+"""wrong: batched_predict: uses out_axes=1, returning shape (output_dims, n).
+cause: out_axes
+"""
 
 import functools
 

@@ -1,4 +1,6 @@
-"""wrong: batched_predict: squeezes the result, dropping the output axis when output_dims is 1."""
+"""wrong: batched_predict: squeezes the result, dropping the output axis when output_dims is 1.
+cause: dropped the output axis
+"""
 
 import functools
 

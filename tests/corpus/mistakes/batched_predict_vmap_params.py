@@ -1,4 +1,6 @@
-"""wrong: batched_predict: uses the default in_axes=0, so vmap also maps over the parameters."""
+"""wrong: batched_predict: uses the default in_axes=0, so vmap also maps over the parameters.
+cause: in_axes=(None, 0), params
+"""
 
 import functools
 

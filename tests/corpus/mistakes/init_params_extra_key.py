@@ -1,4 +1,6 @@
-"""wrong: init_params: adds a 'sizes' entry, so the dict has a key beyond w1, b1, w2, b2."""
+"""wrong: init_params: adds a 'sizes' entry, so the dict has a key beyond w1, b1, w2, b2.
+cause: keys beyond, sizes
+"""
 
 import functools
 

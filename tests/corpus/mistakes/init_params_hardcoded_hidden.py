@@ -1,4 +1,6 @@
-"""wrong: init_params: hard-codes 16 hidden units, ignoring the n_hidden argument."""
+"""wrong: init_params: hard-codes 16 hidden units, ignoring the n_hidden argument.
+cause: arguments
+"""
 
 import functools
 

@@ -1,4 +1,6 @@
-"""wrong: init_params: hard-codes 2 inputs in the shape of w1, ignoring the input_dims argument."""
+"""wrong: init_params: hard-codes 2 inputs in the shape of w1, ignoring the input_dims argument.
+cause: arguments
+"""
 
 import functools
 

@@ -1,4 +1,6 @@
-"""wrong: init_params: forgets to multiply by scale, so every parameter has standard deviation 1."""
+"""wrong: init_params: forgets to multiply by scale, so every parameter has standard deviation 1.
+cause: multiply by scale
+"""
 
 import functools
 

@@ -1,4 +1,6 @@
-"""wrong: init_params: draws all four arrays from the same key, as the old tutorial did."""
+"""wrong: init_params: draws all four arrays from the same key, as the old tutorial did.
+cause: one key, reused
+"""
 
 import functools
 

@@ -1,4 +1,6 @@
-"""wrong: init_params: draws b2 with shape () instead of (output_dims,)."""
+"""wrong: init_params: draws b2 with shape () instead of (output_dims,).
+cause: b2 is a single number
+"""
 
 import functools
 

@@ -1,4 +1,6 @@
-"""wrong: init_params: re-splits the key before each array instead of one split into 4."""
+"""wrong: init_params: re-splits the key before each array instead of one split into 4.
+cause: split the key again
+"""
 
 import functools
 

@@ -1,4 +1,6 @@
-"""wrong: init_params: splits two keys: one shared by w1 and w2, one by b1 and b2."""
+"""wrong: init_params: splits two keys: one shared by w1 and w2, one by b1 and b2.
+cause: share a key
+"""
 
 import functools
 

@@ -1,4 +1,6 @@
-"""wrong: init_params: unpacks the split keys as k_w1, k_w2, k_b1, k_b2 (wrong order)."""
+"""wrong: init_params: unpacks the split keys as k_w1, k_w2, k_b1, k_b2 (wrong order).
+cause: another order
+"""
 
 import functools
 

@@ -1,4 +1,6 @@
-"""wrong: init_params: returns a tuple (w1, b1, w2, b2) instead of a dict."""
+"""wrong: init_params: returns a tuple (w1, b1, w2, b2) instead of a dict.
+cause: tuple, return a dict
+"""
 
 import functools
 

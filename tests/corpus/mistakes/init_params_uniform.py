@@ -1,4 +1,6 @@
-"""wrong: init_params: draws from jax.random.uniform instead of jax.random.normal."""
+"""wrong: init_params: draws from jax.random.uniform instead of jax.random.normal.
+cause: jax.random.uniform
+"""
 
 import functools
 

@@ -1,4 +1,6 @@
-"""wrong: init_params: gives w1 the transposed shape (input_dims, n_hidden)."""
+"""wrong: init_params: gives w1 the transposed shape (input_dims, n_hidden).
+cause: w1 has the transposed shape
+"""
 
 import functools
 

@@ -1,4 +1,6 @@
-"""wrong: loss: uses the mean absolute error instead of the mean squared error."""
+"""wrong: loss: uses the mean absolute error instead of the mean squared error.
+cause: absolute error
+"""
 
 import functools
 

@@ -1,4 +1,6 @@
-"""wrong: loss: reshapes y to a column, so broadcasting pairs every output with every target."""
+"""wrong: loss: reshapes y to a column, so broadcasting pairs every output with every target.
+cause: column
+"""
 
 import functools
 

@@ -1,4 +1,6 @@
-"""wrong: loss: multiplies the mean squared error by 1/2."""
+"""wrong: loss: multiplies the mean squared error by 1/2.
+cause: 1/2
+"""
 
 import functools
 

@@ -1,4 +1,6 @@
-"""wrong: loss: forgets to square the error, returning the mean signed difference."""
+"""wrong: loss: forgets to square the error, returning the mean signed difference.
+cause: forgot to square
+"""
 
 import functools
 

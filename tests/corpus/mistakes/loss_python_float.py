@@ -1,4 +1,6 @@
-"""wrong: loss: converts the result with float(), which fails under jax.jit and jax.grad."""
+"""wrong: loss: converts the result with float(), which fails under jax.jit and jax.grad.
+cause: float()
+"""
 
 import functools
 

@@ -1,4 +1,6 @@
-"""wrong: loss: takes the square root of the mean squared error (RMSE)."""
+"""wrong: loss: takes the square root of the mean squared error (RMSE).
+cause: square root
+"""
 
 import functools
 

@@ -1,4 +1,6 @@
-"""wrong: loss: squares the mean error instead of taking the mean of the squared errors."""
+"""wrong: loss: squares the mean error instead of taking the mean of the squared errors.
+cause: squared the mean
+"""
 
 import functools
 

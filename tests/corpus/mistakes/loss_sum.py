@@ -1,4 +1,6 @@
-"""wrong: loss: sums the squared errors instead of averaging them over the output units."""
+"""wrong: loss: sums the squared errors instead of averaging them over the output units.
+cause: summed the squared errors, jnp.mean
+"""
 
 import functools
 

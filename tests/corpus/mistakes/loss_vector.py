@@ -1,4 +1,6 @@
-"""wrong: loss: returns the vector of squared errors, shape (output_dims,), not their mean."""
+"""wrong: loss: returns the vector of squared errors, shape (output_dims,), not their mean.
+cause: one squared error per output unit
+"""
 
 import functools
 

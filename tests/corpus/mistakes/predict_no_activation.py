@@ -1,4 +1,6 @@
-"""wrong: predict: leaves out the hidden activation, so the network is linear."""
+"""wrong: predict: leaves out the hidden activation, so the network is linear.
+cause: no relu on the hidden layer
+"""
 
 import functools
 

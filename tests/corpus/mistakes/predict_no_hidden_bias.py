@@ -1,4 +1,6 @@
-"""wrong: predict: forgets to add the hidden bias b1 before the relu."""
+"""wrong: predict: forgets to add the hidden bias b1 before the relu.
+cause: b1
+"""
 
 import functools
 

@@ -1,4 +1,6 @@
-"""wrong: predict: forgets to add the output bias b2."""
+"""wrong: predict: forgets to add the output bias b2.
+cause: off by exactly b2
+"""
 
 import functools
 

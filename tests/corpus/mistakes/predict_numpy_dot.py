@@ -1,4 +1,6 @@
-"""wrong: predict: multiplies with numpy's np.dot, which fails under jax.jit, jax.grad, jax.vmap."""
+"""wrong: predict: multiplies with numpy's np.dot, which fails under jax.jit, jax.grad, jax.vmap.
+cause: numpy
+"""
 
 import functools
 

@@ -1,4 +1,6 @@
-"""wrong: predict: applies relu to the output layer too, so it never outputs a negative number."""
+"""wrong: predict: applies relu to the output layer too, so it never outputs a negative number.
+cause: relu to the output
+"""
 
 import functools
 

@@ -1,4 +1,6 @@
-"""wrong: predict: reshapes the output to (1,), which assumes a single output unit."""
+"""wrong: predict: reshapes the output to (1,), which assumes a single output unit.
+cause: reshape
+"""
 
 import functools
 

@@ -1,4 +1,6 @@
-"""wrong: predict: returns only the first output unit, as shape () instead of (output_dims,)."""
+"""wrong: predict: returns only the first output unit, as shape () instead of (output_dims,).
+cause: only the first output unit
+"""
 
 import functools
 

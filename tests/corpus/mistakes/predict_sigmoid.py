@@ -1,4 +1,6 @@
-"""wrong: predict: uses a sigmoid hidden activation instead of relu."""
+"""wrong: predict: uses a sigmoid hidden activation instead of relu.
+cause: sigmoid
+"""
 
 import functools
 

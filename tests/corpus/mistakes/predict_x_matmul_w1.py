@@ -1,4 +1,6 @@
-"""wrong: predict: computes x @ w1 instead of w1 @ x (shape error unless input_dims == n_hidden)."""
+"""wrong: predict: computes x @ w1 instead of w1 @ x (shape error unless input_dims == n_hidden).
+cause: w1 @ x
+"""
 
 import functools
 

@@ -1,4 +1,6 @@
-"""wrong: relu: returns the absolute value, so negative inputs come out positive instead of zero."""
+"""wrong: relu: returns the absolute value, so negative inputs come out positive instead of zero.
+cause: absolute value
+"""
 
 import functools
 

@@ -1,4 +1,6 @@
-"""wrong: relu: clips to [0, 1] instead of [0, inf), so inputs above 1 are capped at 1."""
+"""wrong: relu: clips to [0, 1] instead of [0, inf), so inputs above 1 are capped at 1.
+cause: capped the output at 1
+"""
 
 import functools
 

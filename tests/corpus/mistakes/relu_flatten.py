@@ -1,4 +1,6 @@
-"""wrong: relu: flattens the result to 1-D, so inputs of two or more dimensions lose their shape."""
+"""wrong: relu: flattens the result to 1-D, so inputs of two or more dimensions lose their shape.
+cause: flattened
+"""
 
 import functools
 

@@ -1,4 +1,6 @@
-"""wrong: relu: casts the result to float16, so the dtype is not float32 and precision is lost."""
+"""wrong: relu: casts the result to float16, so the dtype is not float32 and precision is lost.
+cause: float16
+"""
 
 import functools
 

@@ -1,4 +1,6 @@
-"""wrong: relu: implements a leaky ReLU (slope 0.01 for negative inputs) instead of max(0, x)."""
+"""wrong: relu: implements a leaky ReLU (slope 0.01 for negative inputs) instead of max(0, x).
+cause: leaky
+"""
 
 import functools
 

@@ -1,4 +1,6 @@
-"""wrong: relu: uses jnp.minimum instead of jnp.maximum, keeping only the negative part."""
+"""wrong: relu: uses jnp.minimum instead of jnp.maximum, keeping only the negative part.
+cause: jnp.minimum
+"""
 
 import functools
 

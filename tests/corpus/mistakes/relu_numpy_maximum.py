@@ -1,4 +1,6 @@
-"""wrong: relu: uses numpy's np.maximum, which cannot trace under jax.jit, jax.grad or jax.vmap."""
+"""wrong: relu: uses numpy's np.maximum, which cannot trace under jax.jit, jax.grad or jax.vmap.
+cause: numpy
+"""
 
 import functools
 

@@ -1,4 +1,6 @@
-"""wrong: relu: decides with a Python `if`, which fails on arrays and under jax.jit."""
+"""wrong: relu: decides with a Python `if`, which fails on arrays and under jax.jit.
+cause: python `if`, jnp.maximum
+"""
 
 import functools
 

@@ -1,4 +1,6 @@
-"""wrong: train: takes one full-batch step per epoch instead of one update per row."""
+"""wrong: train: takes one full-batch step per epoch instead of one update per row.
+cause: for each row j in order
+"""
 
 import functools
 

@@ -1,4 +1,6 @@
-"""wrong: train: loops a hard-coded 500 epochs instead of the epochs argument."""
+"""wrong: train: loops a hard-coded 500 epochs instead of the epochs argument.
+cause: ignored the epochs argument
+"""
 
 import jax
 import jax.numpy as jnp

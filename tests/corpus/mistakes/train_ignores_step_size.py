@@ -1,4 +1,6 @@
-"""wrong: train: calls update without step_size, so the default learning rate is always used."""
+"""wrong: train: calls update without step_size, so the default learning rate is always used.
+cause: did not pass step_size
+"""
 
 import functools
 

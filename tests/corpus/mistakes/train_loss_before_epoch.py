@@ -1,4 +1,6 @@
-"""wrong: train: records each epoch's mean loss before that epoch's updates, not after."""
+"""wrong: train: records each epoch's mean loss before that epoch's updates, not after.
+cause: before each epoch
+"""
 
 import functools
 

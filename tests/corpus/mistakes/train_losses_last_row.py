@@ -1,4 +1,6 @@
-"""wrong: train: records only the loss on the last row instead of the mean over all rows."""
+"""wrong: train: records only the loss on the last row instead of the mean over all rows.
+cause: mean over all rows
+"""
 
 import functools
 

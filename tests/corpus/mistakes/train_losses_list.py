@@ -1,4 +1,6 @@
-"""wrong: train: returns the losses as a Python list instead of an array of shape (epochs,)."""
+"""wrong: train: returns the losses as a Python list instead of an array of shape (epochs,).
+cause: list
+"""
 
 import jax
 import jax.numpy as jnp

@@ -1,4 +1,6 @@
-"""wrong: train: records a loss after every row, returning shape (epochs * n,)."""
+"""wrong: train: records a loss after every row, returning shape (epochs * n,).
+cause: after every row, one per epoch
+"""
 
 import jax
 import jax.numpy as jnp

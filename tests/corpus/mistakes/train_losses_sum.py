@@ -1,4 +1,6 @@
-"""wrong: train: records the sum of the per-row losses instead of their mean."""
+"""wrong: train: records the sum of the per-row losses instead of their mean.
+cause: summed the per-row losses
+"""
 
 import functools
 

@@ -1,4 +1,6 @@
-"""wrong: train: runs epochs - 1 epochs (an off-by-one), returning one loss too few."""
+"""wrong: train: runs epochs - 1 epochs (an off-by-one), returning one loss too few.
+cause: one epoch too few
+"""
 
 import functools
 

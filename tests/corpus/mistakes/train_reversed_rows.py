@@ -1,4 +1,6 @@
-"""wrong: train: visits the rows of X in reverse order within each epoch."""
+"""wrong: train: visits the rows of X in reverse order within each epoch.
+cause: reverse order
+"""
 
 import functools
 

@@ -1,4 +1,6 @@
-"""wrong: train: shuffles the rows each epoch instead of visiting them in order."""
+"""wrong: train: shuffles the rows each epoch instead of visiting them in order.
+cause: in order
+"""
 
 import jax
 import jax.numpy as jnp

@@ -1,4 +1,6 @@
-"""wrong: update: differentiates the summed prediction instead of the loss."""
+"""wrong: update: differentiates the summed prediction instead of the loss.
+cause: differentiated predict
+"""
 
 import functools
 

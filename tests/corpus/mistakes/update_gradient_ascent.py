@@ -1,4 +1,6 @@
-"""wrong: update: adds the gradient instead of subtracting it (gradient ascent)."""
+"""wrong: update: adds the gradient instead of subtracting it (gradient ascent).
+cause: added the gradient
+"""
 
 import functools
 

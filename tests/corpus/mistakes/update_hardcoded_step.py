@@ -1,4 +1,6 @@
-"""wrong: update: ignores step_size and always steps by 0.01."""
+"""wrong: update: ignores step_size and always steps by 0.01.
+cause: step_size argument
+"""
 
 import functools
 

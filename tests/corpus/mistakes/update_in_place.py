@@ -1,4 +1,6 @@
-"""wrong: update: writes into the argument dict and returns it, changing the caller's params."""
+"""wrong: update: writes into the argument dict and returns it, changing the caller's params.
+cause: new dict
+"""
 
 import functools
 

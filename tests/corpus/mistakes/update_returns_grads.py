@@ -1,4 +1,6 @@
-"""wrong: update: returns the scaled gradients instead of the updated parameters."""
+"""wrong: update: returns the scaled gradients instead of the updated parameters.
+cause: instead of the new parameters
+"""
 
 import functools
 

@@ -1,4 +1,6 @@
-"""wrong: update: scales the gradient by step_size ** 2 instead of step_size."""
+"""wrong: update: scales the gradient by step_size ** 2 instead of step_size.
+cause: step_size ** 2
+"""
 
 import functools
 

@@ -1,4 +1,6 @@
-"""wrong: update: updates only the weights w1 and w2 and returns the biases unchanged."""
+"""wrong: update: updates only the weights w1 and w2 and returns the biases unchanged.
+cause: biases
+"""
 
 import functools
 
