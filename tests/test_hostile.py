@@ -121,7 +121,9 @@ def test_the_class_is_graded_and_exits_0(graded):
 def test_a_hostile_submission_earns_only_what_its_functions_earn(graded, path):
     student = path.stem
     row = graded["book"][student]
-    assert row["status"] == "graded", f"{student}: the grader itself did not survive: {row['status']}"
+    # import-error: the module did not import, so each test failed with that one message
+    assert row["status"].split(":")[0] in ("graded", "import-error"), (
+        f"{student}: the grader itself did not survive: {row['status']}")
     result = graded["results"][student]
     assert result["max_score"] == 100 and len(result["tests"]) > 0
     got, reference = points(graded, student), points(graded, "reference")
@@ -163,8 +165,18 @@ def test_nothing_was_forged_spawned_or_left_outside_the_sandbox(graded):
     deep = [*Path("/tmp").glob("xor-kit-sandboxes/*/xorkit-deep"),
             *Path("/tmp").glob("xor-sandbox-*/xorkit-deep")]
     assert not deep, "a sandbox's folder outlived its grading"
-    left = [p.read_text().strip() for p in Path("/proc").glob("[0-9]*/comm") if _readable(p)]
-    assert not set(left) & set(LEFT_BEHIND), "a process a submission started outlived its grading"
+    assert not left_behind(), "a process a submission started outlived its grading"
+
+
+def left_behind(settle: float = 10.0) -> set[str]:
+    """The daemons' processes still running ``settle`` seconds from now at the latest (the
+    kernel ends a PID namespace's processes as it tears the namespace down, not at once)."""
+    deadline = time.monotonic() + settle
+    while True:
+        names = {p.read_text().strip() for p in Path("/proc").glob("[0-9]*/comm") if _readable(p)}
+        if not names & set(LEFT_BEHIND) or time.monotonic() > deadline:
+            return names & set(LEFT_BEHIND)
+        time.sleep(0.5)
 
 
 def _readable(path: Path) -> bool:

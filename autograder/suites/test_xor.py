@@ -11,7 +11,6 @@ from autograder.judge import reference as reference_solution
 from autograder.judge.checks import (
     assert_arrays_like,
     assert_is_array,
-    assert_shape,
     key,
     network_shapes,
     random_array,
@@ -77,9 +76,11 @@ def _train_and_predict(submission, seed: int) -> Trained:
     if losses.dtype.kind not in "fiu":
         raise Feedback(f"{called}[1] (losses) holds {losses.dtype} values, not numbers.")
     points = np.concatenate([X, random_array(400 + seed, (OFF_CORNERS, 2), -0.5, 1.5)])
-    outputs = assert_shape(submission.run("batched_predict", trained, points, with_reference=OWN),
-                           (len(points), 1), f"batched_predict(params, X) after {called}, on "
-                           f"{len(points)} points")
+    outputs = assert_is_array(submission.run("batched_predict", trained, points, with_reference=OWN),
+                              f"batched_predict(params, X) after {called}")
+    if outputs.size != len(points):  # one number per point; a wrong shape costs batched_predict
+        raise Feedback(f"batched_predict(params, X) after {called}, on {len(points)} points, "
+                       f"returned shape {outputs.shape}; expected ({len(points)}, 1).")
     if seed == plots.SEED:
         _remember_for_plots(submission, seed, trained, losses)
     return Trained(params, trained, losses, outputs.astype(np.float64).reshape(-1),
