@@ -1,11 +1,12 @@
 """Grade a class: ``python -m autograder grade FOLDER`` grades every submission in FOLDER.
 
 Each entry of the folder (a ``.py`` or ``.ipynb`` file, or a subfolder holding
-one) is one student, named after the entry. Each is graded by its own
-``python -m autograder grade ENTRY --format json`` process, so that nothing one
-submission does to its grader can touch another's grade; ``--jobs`` of them run
-at once. The grades land in OUT/STUDENT/ (``results.json`` as Gradescope reads
-it, ``results.txt`` for people) and in one gradebook CSV for the class.
+one) is one student, named after the entry. ``--jobs`` grader processes
+(autograder.coursework.grade_worker) each grade one student at a time, exactly as
+``python -m autograder grade ENTRY --format json`` would, each submission in a sandbox
+process of its own; a grader that overruns a student's time is killed and replaced. The
+grades land in OUT/STUDENT/ (``results.json`` as Gradescope reads it, ``results.txt`` for
+people) and in one gradebook CSV for the class.
 
 A run can be interrupted and started again: a student whose results are there and
 whose grade's key (autograder.coursework.regrade: the submission's sha256, the kit's
@@ -21,6 +22,7 @@ import hashlib
 import io
 import json
 import os
+import select
 import shutil
 import signal
 import subprocess
@@ -199,7 +201,8 @@ class Runner:
         self.out, self.options, self.limit, self.max_score, self.env = out, options, limit, max_score, env
         self.kit, self.grade_options = key  # what a grade depends on besides the submission
         self.stopping = threading.Event()
-        self._running: set[subprocess.Popen] = set()
+        self._workers: set[Worker] = set()
+        self._mine = threading.local()  # each thread of the pool has a worker of its own
         self._lock = threading.Lock()
 
     def key(self, entry: Entry) -> dict[str, object]:
@@ -256,23 +259,27 @@ class Runner:
             shutil.rmtree(private, ignore_errors=True)
 
     def _run(self, source: Path, folder: Path) -> str | None:
-        """Run the grader on ``source``; None if it wrote a grade, else why not."""
-        command = [sys.executable, "-m", "autograder", "grade", str(source), "--format", "json",
-                   "--output", str(folder / RESULTS), *self.options]
-        with open(folder / LOG, "wb") as log, self._lock:
+        """Grade ``source`` in this thread's worker; None if it wrote a grade, else why not."""
+        argv = ["grade", str(source), "--format", "json", "--output", str(folder / RESULTS), *self.options]
+        with self._lock:
             if self.stopping.is_set():
                 return None
-            process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log,
-                                       stderr=subprocess.STDOUT, env=self.env, start_new_session=True)
-            self._running.add(process)
+            worker = getattr(self._mine, "worker", None)
+            if worker is None or worker.graded >= Worker.STUDENTS:
+                if worker is not None:
+                    worker.close()
+                    self._workers.discard(worker)
+                worker = self._mine.worker = Worker(self.env)
+                self._workers.add(worker)
         try:
-            code = process.wait(timeout=self.limit)
-        except subprocess.TimeoutExpired:
-            self._kill(process)
-            return f"the grader was stopped after {self.limit:g} s on this submission"
-        finally:
+            code = worker.grade(argv, folder / LOG, self.limit)
+        except (TimeoutError, EOFError) as error:
             with self._lock:
-                self._running.discard(process)
+                self._workers.discard(worker)
+                self._mine.worker = None
+            code = worker.kill()
+            if isinstance(error, TimeoutError):
+                return f"the grader was stopped after {self.limit:g} s on this submission"
         if self.stopping.is_set() or code == 0:
             return None
         lines = [line for line in (folder / LOG).read_text(errors="replace").splitlines() if line.strip()]
@@ -280,17 +287,86 @@ class Runner:
         return f"the grader exited with status {code}" + (f" ({last[:300]})" if last else "")
 
     def stop(self) -> None:
+        """Stop every grading now (an interrupted run)."""
         with self._lock:
             self.stopping.set()
-            running = list(self._running)
-        for process in running:
-            self._kill(process)
+            workers = list(self._workers)
+        for worker in workers:
+            worker.kill()
 
-    @staticmethod
-    def _kill(process: subprocess.Popen) -> None:
+    def close(self) -> None:
+        """End the workers once the run is over."""
+        with self._lock:
+            workers, self._workers = list(self._workers), set()
+        for worker in workers:
+            worker.close()
+
+
+class Worker:
+    """A grader process (autograder.coursework.grade_worker) that grades the submissions one
+    thread of the run hands it, one at a time, in its own process group."""
+
+    STUDENTS = 100  # then a fresh one: whatever a grading leaves in memory stays bounded
+
+    def __init__(self, env: dict[str, str]) -> None:
+        replies, reply_end = os.pipe()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "autograder.coursework.grade_worker", str(reply_end)],
+            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            pass_fds=[reply_end], env=env, start_new_session=True)
+        os.close(reply_end)
+        self._replies, self._pending = replies, b""
+        self.graded = 0
+
+    def grade(self, argv: list[str], log: Path, limit: float) -> int:
+        """The exit status of ``grade ARGV`` (its output in ``log``). TimeoutError after ``limit``
+        seconds; EOFError if the worker died."""
+        log.write_bytes(b"")
+        request = json.dumps({"argv": argv, "log": str(log)}) + "\n"
+        try:
+            assert self.process.stdin is not None
+            self.process.stdin.write(request.encode())
+            self.process.stdin.flush()
+        except OSError:
+            raise EOFError from None
+        deadline = time.monotonic() + limit
+        while b"\n" not in self._pending:
+            ready, _, _ = select.select([self._replies], [], [], max(deadline - time.monotonic(), 0))
+            if not ready:
+                raise TimeoutError
+            chunk = os.read(self._replies, 4096)
+            if not chunk:
+                raise EOFError
+            self._pending += chunk
+        line, _, self._pending = self._pending.partition(b"\n")
+        self.graded += 1
+        return int(json.loads(line)["code"])
+
+    def kill(self) -> int | None:
+        """Stop it now, its sandbox with it; its exit status."""
         with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(process.pid, signal.SIGKILL)  # its sandbox follows it (autograder.sandbox.child)
-        process.wait()
+            os.killpg(self.process.pid, signal.SIGKILL)  # its sandbox follows it (autograder.sandbox.child)
+        code = self.process.wait()
+        self._close_pipes()
+        return code
+
+    def close(self) -> None:
+        """Let it finish (no more work: it exits), or stop it."""
+        with contextlib.suppress(OSError):
+            assert self.process.stdin is not None
+            self.process.stdin.close()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.kill()
+        self._close_pipes()
+
+    def _close_pipes(self) -> None:
+        with contextlib.suppress(OSError):
+            os.close(self._replies)
+        with contextlib.suppress(OSError, ValueError):
+            assert self.process.stdin is not None
+            self.process.stdin.close()
 
 
 def why_grade(entries: list[Entry], runner: Runner, force: bool, asked: list[str]) -> dict[str, str]:
@@ -379,6 +455,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         signal.signal(signal.SIGTERM, previous)
     pool.shutdown()
+    runner.close()
     bar.close()
     similarity.write_pairs(out / similarity.FILE, similarity.find_pairs(
         {e.student: e.source for e in entries if e.source is not None}))

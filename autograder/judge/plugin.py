@@ -4,6 +4,7 @@ Loaded by ``autograder/suites/conftest.py``, so ``pytest autograder/suites``
 works as well as ``python -m autograder grade``.
 """
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -171,6 +172,31 @@ def capped(text: str) -> str:
     return f"{text[:OUTPUT_CHARS]}\n... ({len(text)} characters in all)"
 
 
+def _sandbox(config: pytest.Config) -> SandboxSubmission:
+    """The session's sandbox for the submission file, made on first use."""
+    if getattr(config, "xor_sandbox", None) is None:
+        path = _submission_path(config)
+        if not path.is_file():
+            raise pytest.UsageError(f"no submission file at {path}")
+        limits = Limits(call_seconds=config.getoption("--call-timeout"),
+                        total_seconds=config.getoption("--total-timeout"),
+                        memory_mb=int(config.getoption("--memory-mb")))
+        config.xor_sandbox = SandboxSubmission(  # type: ignore[attr-defined]
+            path, limits, require_isolation=config.getoption("--require-isolation"),
+            source=getattr(config, "xor_source", None))
+    return config.xor_sandbox  # type: ignore[attr-defined]
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Start the sandbox while pytest collects the suites (a tenth of a grading, on a core
+    that would wait otherwise). Whatever goes wrong here, the fixture says again."""
+    config = session.config
+    if (config.xor_submission is None and getattr(config, "xor_source", None) is not None  # type: ignore[attr-defined]
+            and not config.option.collectonly):
+        with contextlib.suppress(Exception):
+            _sandbox(config).process.start_soon()
+
+
 @pytest.fixture(scope="session")
 def submission(request: pytest.FixtureRequest):
     """The submission under test: in a sandbox process, or a notebook's namespace."""
@@ -179,14 +205,7 @@ def submission(request: pytest.FixtureRequest):
     if given is not None:
         yield given
         return
-    path = _submission_path(config)
-    if not path.is_file():
-        raise pytest.UsageError(f"no submission file at {path}")
-    limits = Limits(call_seconds=config.getoption("--call-timeout"),
-                    total_seconds=config.getoption("--total-timeout"),
-                    memory_mb=int(config.getoption("--memory-mb")))
-    sandbox = SandboxSubmission(path, limits, require_isolation=config.getoption("--require-isolation"),
-                                source=getattr(config, "xor_source", None))
+    sandbox = _sandbox(config)
     try:
         yield sandbox
     finally:
@@ -194,6 +213,7 @@ def submission(request: pytest.FixtureRequest):
         scores.printed, scores.events = sandbox.printed(), list(sandbox.events)
         scores.wall = sandbox.wall
         sandbox.close()
+        config.xor_sandbox = None  # type: ignore[attr-defined]
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from autograder import CALLS, KIT_ROOT, PACKAGE_DIR, XLA_CACHE_DIR
-from autograder.judge import reference
+from autograder.judge import library_programs, reference
 from autograder.sandbox import wire
 from autograder.sandbox.calls import Call, perform, report_error
 from autograder.sandbox.door import SANDBOX_ROOT, Limits, SandboxProcess, SubmissionError
@@ -171,7 +171,8 @@ class SandboxSubmission(Submission):
         self.limits = limits or Limits()
         self.process = SandboxProcess(self.path, self.limits, lambda home: _reach(self.path, home),
                                       hidden_paths(), require_isolation=require_isolation,
-                                      lender=reference.Lender(), source=source)
+                                      lender=reference.Lender(), source=source,
+                                      library=library_programs.ready())
 
     @property
     def wall(self) -> str:

@@ -136,6 +136,14 @@ def set_limits(memory_mb: int, cpu_seconds: int, file_mb: int, max_processes: in
         lower(resource.RLIMIT_NPROC, max_processes)
 
 
+def read_library_programs(folder: str | None) -> None:
+    """Load JAX's library programs from ``folder`` (autograder.judge.library_programs) when they
+    are there, and never write to it: the minimum compile time to write is out of reach."""
+    if folder:
+        jax.config.update("jax_compilation_cache_dir", folder)
+        jax.config.update("jax_persistent_cache_min_compile_time_secs", 1e9)
+
+
 def import_submission(path: Path) -> dict:
     """Import the submission as module ``xor_net``; return its namespace."""
     spec = importlib.util.spec_from_file_location("xor_net", path)
@@ -243,7 +251,8 @@ def main(argv: list[str]) -> int:
     settings = read_message(requests)
     if settings is None:
         return 2
-    sandbox = Sandbox(settings)
+    read_library_programs(settings.get("library"))
+    sandbox = Sandbox(settings)  # takes the options as set now, to restore before every call
     if settings.get("wall") != walls.NAMESPACES:  # in a PID namespace the judge is not the parent
         die_with(settings["judge"])
     wall = build_wall(settings)  # before the side doors close: libseccomp is found by running ldconfig

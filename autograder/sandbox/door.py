@@ -76,8 +76,11 @@ class SandboxProcess:
 
     def __init__(self, path: Path, limits: Limits, reach: Callable[[Path], dict[str, list[str]]],
                  hidden: list[Path] = (), wall: str | None = None, require_isolation: bool = False,
-                 lender: Callable[[Call, dict], dict] | None = None, source: bytes | None = None) -> None:
-        """``source``: the submission's bytes, when the caller has read them already (once)."""
+                 lender: Callable[[Call, dict], dict] | None = None, source: bytes | None = None,
+                 library: Path | None = None) -> None:
+        """``source``: the submission's bytes, when the caller has read them already (once);
+        ``library``: a folder of JAX's compiled library programs the child may read, not write
+        (autograder.judge.library_programs), used behind a kernel wall only."""
         self.path = Path(path)
         self.name = self.path.name
         # Read once, never again through a path: what runs is what the judge hashed.
@@ -101,6 +104,8 @@ class SandboxProcess:
         self.hung: dict[str, str] = {}  # function -> why its call timed out (not tried again)
         self.home: Path | None = None
         self.lease = walls.UidLease()  # a uid of its own when the judge is root
+        self.library = library
+        self._launched: float | None = None  # when a child not yet known to be ready was started
 
     # -- process management -------------------------------------------------
 
@@ -113,6 +118,12 @@ class SandboxProcess:
         return home
 
     def _start(self) -> None:
+        self._launch()
+        self._await_ready()
+
+    def _launch(self) -> None:
+        """Spawn the child behind its wall and send it its settings; it imports JAX and the
+        submission meanwhile, and says when it is ready (``_await_ready``)."""
         uid = self.lease.uid
         namespaces = self.wall == walls.NAMESPACES
         if uid is not None and not namespaces and not walls.uids_can_run_python(PACKAGE_PARENT):
@@ -133,9 +144,8 @@ class SandboxProcess:
             "PYTHONPATH": walls.INSIDE_KIT if namespaces else str(PACKAGE_PARENT),
             "TF_CPP_MIN_LOG_LEVEL": "3",
         }
-        for name in ("JAX_PLATFORMS", "XLA_FLAGS", "LANG", "LC_ALL", "CUDA_VISIBLE_DEVICES"):
-            if name in os.environ:
-                env[name] = os.environ[name]
+        env.update(jax_environment())
+        library = self.library if self.wall in walls.KERNEL_WALLS else None
         child = [sys.executable, "-m", "autograder.sandbox.child", str(requests_r), str(replies_w)]
         user: dict[str, Any] = {}
         passed = [requests_r, replies_w]
@@ -145,7 +155,7 @@ class SandboxProcess:
             os.write(source, self.source)
             os.lseek(source, 0, os.SEEK_SET)
             passed.append(source)
-            command = walls.bwrap_command(child, source, ROOM, self.hidden)
+            command = walls.bwrap_command(child, source, ROOM, self.hidden, library)
         else:
             command = child
             if uid is not None:
@@ -168,13 +178,23 @@ class SandboxProcess:
         settings = {
             "submission": str(inside / "xor_net.py"), "home": str(inside), "judge": os.getpid(),
             **reach, "wall": self.wall,
-            "readable": [*walls.readable_paths(self.hidden), str(ROOM), str(ROOM.parent / "__init__.py")],
+            "readable": [*walls.readable_paths(self.hidden), str(ROOM), str(ROOM.parent / "__init__.py"),
+                         *([str(library)] if library else [])],
+            "library": None if library is None else walls.INSIDE_LIBRARY if namespaces else str(library),
             "memory_mb": self.limits.memory_mb, "file_mb": self.limits.file_mb,
             "cpu_seconds": int(self.limits.total_seconds + self.limits.import_seconds + 30),
             "max_processes": MAX_PROCESSES if self.lease.uid is not None else 0,
         }
+        self._launched = time.monotonic()
+        with contextlib.suppress(TimeoutError, OSError):  # if unread, _await_ready says so
+            self._write_all(wire.framed(settings), self._launched + self.limits.import_seconds)
+
+    def _await_ready(self) -> None:
+        """The child's answer to its settings: ready, or why its import failed."""
+        launched, self._launched = self._launched, None
         try:
-            ready = self._exchange(settings, self.limits.import_seconds, None, "importing your module")
+            ready = self._exchange(None, self.limits.import_seconds, None, "importing your module",
+                                   since=launched)
         except SubmissionError as error:  # hung or died while importing: it would again
             self.import_error = SubmissionError(None, "import", error.report)
             return
@@ -229,7 +249,7 @@ class SandboxProcess:
                 os.close(self._requests)
             with contextlib.suppress(OSError):
                 os.close(self._replies)
-        self._process = None
+        self._process, self._launched = None, None
         if self.lease.uid is not None and self.wall != walls.NAMESPACES:
             walls.end_processes_of(self.lease.uid)  # no PID namespace ended them
         if self.home is not None:
@@ -268,16 +288,18 @@ class SandboxProcess:
                 data += chunk
         return bytes(data)
 
-    def _exchange(self, question: dict, seconds: float, call: Call | None, doing: str) -> dict:
-        """Send ``question``, then the next reply (answering stand-ins' questions meanwhile),
-        or a SubmissionError saying why none came."""
+    def _exchange(self, question: dict | None, seconds: float, call: Call | None, doing: str,
+                  since: float | None = None) -> dict:
+        """Send ``question`` (None: it was sent at ``since``), then the next reply (answering
+        stand-ins' questions meanwhile), or a SubmissionError saying why none came."""
         seconds = min(seconds, self.limits.total_seconds - self.spent)
-        started, judged = time.monotonic(), 0.0
+        started, judged = since or time.monotonic(), 0.0
         try:
             if seconds <= 0:
                 raise TimeoutError
             deadline = started + seconds
-            self._write_all(wire.framed(question), deadline)
+            if question is not None:
+                self._write_all(wire.framed(question), deadline)
             while True:
                 (size,) = HEADER.unpack(self._read_exact(HEADER.size, deadline))
                 if size > MAX_MESSAGE:
@@ -325,10 +347,18 @@ class SandboxProcess:
             return {"error": f"the reference stand-ins have used their {LENDING_SECONDS} s"}
         return self.lender(call, question)
 
+    def start_soon(self) -> None:
+        """Start the child now (the walls, JAX's import, the submission's) while the judge gets
+        ready on the other core; the first call waits until it is ready."""
+        if self._process is None and self.import_error is None:
+            self._launch()
+
     def start(self) -> None:
         """Start the child if it is not running (after a crash or a timeout, a new one);
         never again once its import failed: it would fail (or hang) the same way."""
-        if self._process is None and self.import_error is None:
+        if self._process is not None and self._launched is not None:
+            self._await_ready()
+        elif self._process is None and self.import_error is None:
             self._start()
 
     def lend(self, signatures: dict[str, list[list]], call: Call) -> None:
@@ -370,6 +400,20 @@ _NO_DROP = (f"the grader runs as root but other users cannot run {sys.executable
 LENDING_SECONDS = 60
 # Processes and threads a leased uid may have at once (JAX starts a few dozen threads).
 MAX_PROCESSES = 512
+
+
+# XLA's flags in a sandbox: its programs are tiny, and LLVM's optimisations cost more compile
+# time than they save run time (about a third of the compiling; results move in the last bits).
+FAST_COMPILE = "--xla_backend_optimization_level=0"
+PASSED_ENV = ("JAX_PLATFORMS", "XLA_FLAGS", "LANG", "LC_ALL", "CUDA_VISIBLE_DEVICES")
+
+
+def jax_environment() -> dict[str, str]:
+    """The variables a sandbox's JAX and XLA get (the library programs are built with the same:
+    XLA's cache keys depend on them). A flag given in XLA_FLAGS wins over FAST_COMPILE."""
+    env = {name: os.environ[name] for name in PASSED_ENV if name in os.environ}
+    env["XLA_FLAGS"] = f"{FAST_COMPILE} {env.get('XLA_FLAGS', '')}".strip()
+    return env
 
 
 def read_submission(path: Path) -> bytes:

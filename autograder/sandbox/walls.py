@@ -33,6 +33,7 @@ WALL_ENV = "XOR_KIT_WALL"
 # Where the sandbox's things are, seen from inside the namespaces.
 INSIDE_HOME = "/sandbox"
 INSIDE_KIT = "/xor-kit"
+INSIDE_LIBRARY = "/xor-kit-library"  # JAX's compiled library programs, read-only
 HOME_BYTES = 64 << 20  # a sandbox's home and its /tmp, each (memory, gone when it ends)
 # The uids that sandboxes run as when the judge is root, one per concurrent sandbox.
 UIDS_ENV = "XOR_KIT_SANDBOX_UIDS"
@@ -130,11 +131,13 @@ def _bind_system() -> list[str]:
     return options
 
 
-def bwrap_command(child: list[str], submission: int, room: Path, hidden: list[Path]) -> list[str]:
+def bwrap_command(child: list[str], submission: int, room: Path, hidden: list[Path],
+                  library: Path | None = None) -> list[str]:
     """bubblewrap's command line for ``child`` (its argv, run inside). Its home INSIDE_HOME is
     a tmpfs of HOME_BYTES holding the submission (read from the descriptor ``submission``),
     ``room`` (the kit's sandbox package) is INSIDE_KIT/autograder/sandbox, and each path in
-    ``hidden`` that a bound folder holds is covered by an empty one."""
+    ``hidden`` that a bound folder holds is covered by an empty one; ``library``, if given, is
+    INSIDE_LIBRARY, read-only."""
     bwrap = bwrap_path()
     assert bwrap is not None
     prefixes = sorted({os.path.realpath(p) for p in (sys.base_prefix, sys.prefix)})
@@ -149,8 +152,10 @@ def bwrap_command(child: list[str], submission: int, room: Path, hidden: list[Pa
     binds += ["--ro-bind", str(room), inside_room,
               "--perms", "1777", "--size", str(HOME_BYTES), "--tmpfs", INSIDE_HOME,
               "--perms", "0644", "--file", str(submission), f"{INSIDE_HOME}/xor_net.py"]
+    if library is not None:
+        binds += ["--ro-bind", str(library), INSIDE_LIBRARY]
     # The folders above what is bound in: bubblewrap would make them for root alone.
-    above = {str(parent) for dest in [*prefixes, inside_room, INSIDE_HOME, *_system_dests()]
+    above = {str(parent) for dest in [*prefixes, inside_room, INSIDE_HOME, INSIDE_LIBRARY, *_system_dests()]
              for parent in Path(dest).parents if str(parent) != "/"}
     folders = [part for folder in sorted(above) for part in ("--perms", "0755", "--dir", folder)]
     return [bwrap, *namespace_options(), *folders, *binds, "--chdir", "/", "--", *child]  # child enters home

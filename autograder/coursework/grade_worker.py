@@ -1,0 +1,63 @@
+"""A grader process that grades one submission after another, for ``grade FOLDER``.
+
+Started by the class runner (autograder.coursework.class_folder), one per job. Each
+submission is graded exactly as ``python -m autograder grade FILE --format json --output
+...`` grades it (the same function, autograder.cli.main), each in a sandbox process of its
+own; what the worker saves is starting Python, JAX and pytest, and compiling the
+reference's programs, once per student. The judge never runs a submission's code (what a
+sandbox sends back is plain data), so one grading cannot reach the next; the runner kills a
+worker that overruns a student's time limit and starts another for the next student.
+
+Protocol: a JSON line per submission on stdin, ``{"argv": [...], "log": PATH}``; the
+grading's output goes to the file LOG; once the report is written, a JSON line
+``{"code": N}`` (the exit status ``grade`` would have had) on the descriptor given as the
+only argument.
+"""
+
+import json
+import os
+import sys
+import traceback
+
+
+def grade(argv: list[str], log_path: str) -> int:
+    """``autograder grade ARGV`` in this process, its output (the file descriptors 1 and 2,
+    which the sandbox's and pytest's output use too) appended to ``log_path``."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = os.dup(1), os.dup(2)
+    log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o644)
+    try:
+        os.dup2(log, 1)
+        os.dup2(log, 2)
+        try:
+            from autograder.cli import main
+
+            return main(argv)
+        except SystemExit as exit:  # argparse's way of refusing a command line
+            return exit.code if isinstance(exit.code, int) else 1
+        except Exception:
+            traceback.print_exc()
+            return 1  # what an uncaught exception makes a Python process exit with
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+    finally:
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        for descriptor in (*saved, log):
+            os.close(descriptor)
+
+
+def main(reply_descriptor: int) -> int:
+    with os.fdopen(reply_descriptor, "w") as replies:
+        for line in sys.stdin:
+            request = json.loads(line)
+            code = grade([str(a) for a in request["argv"]], str(request["log"]))
+            replies.write(json.dumps({"code": code}) + "\n")
+            replies.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(int(sys.argv[1])))
