@@ -75,8 +75,9 @@ def build(folder: Path) -> None:
 
     from autograder.judge.checks import key
     from autograder.sandbox.calls import Call, perform
+    from autograder.sandbox.child import program_cache
 
-    jax.config.update("jax_compilation_cache_dir", str(folder))
+    program_cache(str(folder))
     jax.config.update("jax_persistent_cache_min_entry_size_bytes", -1)
     jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
     for d_in, hidden, d_out in INIT_SIZES:

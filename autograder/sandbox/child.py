@@ -140,8 +140,15 @@ def read_library_programs(folder: str | None) -> None:
     """Load JAX's library programs from ``folder`` (autograder.judge.library_programs) when they
     are there, and never write to it: the minimum compile time to write is out of reach."""
     if folder:
-        jax.config.update("jax_compilation_cache_dir", folder)
+        program_cache(folder)
         jax.config.update("jax_persistent_cache_min_compile_time_secs", 1e9)
+
+
+def program_cache(folder: str) -> None:
+    """XLA's persistent cache in ``folder``, its key the same wherever the folder lies (XLA's
+    own caches, which it would put in the folder, go in the key by their path)."""
+    jax.config.update("jax_compilation_cache_dir", folder)
+    jax.config.update("jax_persistent_cache_enable_xla_caches", "none")
 
 
 def import_submission(path: Path) -> dict:
