@@ -1,10 +1,14 @@
 """Shared helpers for the kit's own tests: grade a file the way an instructor would."""
 
+import fcntl
 import json
 import os
+import pickle
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -67,6 +71,34 @@ def declared_cause(path: Path) -> list[str]:
     return []
 
 
+def once_per_run(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], Any]) -> Any:
+    """``make(folder)``, computed once per test run however many xdist workers ask for it:
+    the first computes it under a lock, in a folder all the run's workers share, and the
+    others read what it left (pickled). Gradings are the kit's slow part: none twice."""
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:  # one process: nothing to share
+        return make(tmp_path_factory.mktemp(name))
+    shared = tmp_path_factory.getbasetemp().parent / f"shared-{name}"  # this run's, for all workers
+    shared.mkdir(exist_ok=True)
+    with open(shared / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = shared / "result.pickle"
+        if not done.exists():
+            work = shared / "work"
+            work.mkdir()
+            try:
+                value = make(work)
+            except BaseException as error:  # the others fail the same way, without trying again
+                done.write_bytes(pickle.dumps(("error", f"{type(error).__name__}: {error}")))
+                raise
+            done.write_bytes(pickle.dumps(("value", value)))
+            return value
+        kind, value = pickle.loads(done.read_bytes())
+    if kind == "error":
+        pytest.fail(f"{name}, computed by another worker, failed: {value}")
+    return value
+
+
 @pytest.fixture(scope="session")
 def reference_result(tmp_path_factory) -> dict:
-    return grade_json(ROOT / "solutions" / "xor_net.py", tmp_path_factory.mktemp("ref"))
+    return once_per_run(tmp_path_factory, "reference",
+                        lambda folder: grade_json(ROOT / "solutions" / "xor_net.py", folder))

@@ -1,13 +1,44 @@
 """Corpora of submissions: common mistakes lose points on their exercise and no other, and
-their feedback names them; correct solutions written differently get full marks."""
+their feedback names them; correct solutions written differently get full marks.
+
+Both corpora are graded once, as one class (``grade FOLDER``, autograder.coursework.class_folder),
+and each test reads its file's results.json: what ``grade FILE --format json`` writes too.
+"""
+
+import json
+import shutil
+from pathlib import Path
 
 import pytest
-from conftest import by_exercise, corpus, declared, declared_cause, grade_json
+from conftest import INTERNAL_ERROR, by_exercise, corpus, declared, declared_cause, once_per_run, run_grader
 
 from autograder import EXERCISES
 
 MISTAKES = corpus("mistakes")
 CORRECT = corpus("correct")
+
+
+@pytest.fixture(scope="session")
+def graded(tmp_path_factory) -> dict[str, dict]:
+    """Each corpus file's results.json, by file name."""
+    return once_per_run(tmp_path_factory, "corpora", grade_corpora)
+
+
+def grade_corpora(folder: Path) -> dict[str, dict]:
+    (folder / "class").mkdir()
+    for path in MISTAKES + CORRECT:
+        shutil.copy(path, folder / "class" / path.name)
+    done = run_grader("grade", str(folder / "class"), "--out", str(folder / "grades"), timeout=3600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    results = (folder / "grades").glob("*/results.json")
+    return {f"{p.parent.name}.py": json.loads(p.read_text()) for p in results}
+
+
+def result_of(graded: dict[str, dict], path: Path) -> dict:
+    result = graded[path.name]
+    internal = [t["name"] for t in result["tests"] if INTERNAL_ERROR in t["output"]]
+    assert not internal, f"grader bugs on {path.name}: {internal}"
+    return result
 
 
 def test_the_corpora_are_big_enough():
@@ -18,10 +49,10 @@ def test_the_corpora_are_big_enough():
 
 
 @pytest.mark.parametrize("path", MISTAKES, ids=[p.stem for p in MISTAKES])
-def test_a_mistake_costs_its_exercise_only(path, tmp_path):
+def test_a_mistake_costs_its_exercise_only(path, graded):
     kind, exercise, description = declared(path)
     assert kind == "wrong" and exercise in EXERCISES
-    result = grade_json(path, tmp_path)  # graded once: the points and the feedback both come from it
+    result = result_of(graded, path)  # the points and the feedback both come from it
     table = by_exercise(result)
     got, most = table[exercise]
     assert got < most, f"{path.name} ({description}) lost no points on {exercise}"
@@ -47,9 +78,9 @@ def assert_feedback_names_it(path, exercise: str, result: dict) -> None:
 
 
 @pytest.mark.parametrize("path", CORRECT, ids=[p.stem for p in CORRECT])
-def test_a_correct_variant_gets_full_marks(path, tmp_path):
+def test_a_correct_variant_gets_full_marks(path, graded):
     assert declared(path)[0] == "correct"
-    result = grade_json(path, tmp_path)
+    result = result_of(graded, path)
     failed = [(t["name"], t["output"][:500]) for t in result["tests"] if t["status"] != "passed"]
     assert result["score"] == result["max_score"] == 100, failed
     looped = [t["name"] for t in result["tests"] if LOOP_NOTE in t["output"]]

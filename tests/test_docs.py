@@ -187,7 +187,7 @@ def test_every_block_says_its_language_and_every_directive_is_known():
 
 def test_the_set_up_commands_are_recognised():
     assert is_left_out("python3 -m venv .venv") and is_left_out(".venv/bin/pip install -q -e .")
-    assert is_left_out(".venv/bin/python -m pytest -n auto")
+    assert is_left_out(".venv/bin/python -m pytest -n auto --dist loadfile")
     assert not is_left_out(".venv/bin/python -m pytest autograder/suites -m relu")
     assert not is_left_out(".venv/bin/python -m autograder grade")
     readme = next(b for b in blocks(ROOT / "README.md") if "venv" in b.code)

@@ -65,6 +65,7 @@ def graded(tmp_path_factory) -> dict:
     shutil.copy(ROOT / "exercises" / "xor_net.py", folder / "stubs.py")
     SPAWNED.unlink(missing_ok=True)
     before = {p: p.stat().st_mtime_ns if p.exists() else None for p in FORGED + PLANTED}
+    library = library_contents()
     LYING_AROUND.parent.mkdir(mode=0o755, exist_ok=True)
     shutil.copy(ROOT / "solutions" / "xor_net.py", LYING_AROUND)
     LYING_AROUND.chmod(0o644)
@@ -78,7 +79,16 @@ def graded(tmp_path_factory) -> dict:
     with (out / "gradebook.csv").open() as table:
         book = {row["student"]: row for row in csv.DictReader(table)}
     return {"done": done, "results": results, "book": book, "before": before, "out": out,
-            "seconds": time.monotonic() - started}
+            "seconds": time.monotonic() - started, "library": library}
+
+
+def library_contents() -> dict[str, bytes]:
+    """The compiled library programs every sandbox reads (built first if they are not there)."""
+    from autograder.judge import library_programs
+
+    folder = library_programs.ready()
+    assert folder is not None, "the library programs could not be built"
+    return {p.name: p.read_bytes() for p in folder.iterdir()}
 
 
 def with_release_answers(lookup: Path, release: Path) -> None:
@@ -166,6 +176,7 @@ def test_nothing_was_forged_spawned_or_left_outside_the_sandbox(graded):
             *Path("/tmp").glob("xor-sandbox-*/xorkit-deep")]
     assert not deep, "a sandbox's folder outlived its grading"
     assert not left_behind(), "a process a submission started outlived its grading"
+    assert library_contents() == graded["library"], "a submission changed the library programs"
 
 
 def left_behind(settle: float = 10.0) -> set[str]:

@@ -16,6 +16,7 @@ what another one loads.
 
 import contextlib
 import fcntl
+import importlib.metadata
 import os
 import subprocess
 import sys
@@ -32,9 +33,7 @@ BUILD_SECONDS = 300
 
 def _done_mark(folder: Path) -> Path:
     """Written last by a build: the JAX it was made with (another JAX's programs never match)."""
-    import jax
-
-    return folder / f"built-with-jax-{jax.__version__}"
+    return folder / f"built-with-jax-{importlib.metadata.version('jax')}"
 
 
 def ready() -> Path | None:

@@ -1,7 +1,9 @@
 """hostile: lose:relu,xor: looks for the judge's compiled-program cache, which holds the reference's programs
 
-Its relu is right only if it could read a file of a compile cache (the kit's .cache/xla,
-or whatever jax_compilation_cache_dir names); every other exercise is honest work.
+Its relu is right only if it could read a compiled program of one of the exercises from a
+compile cache (the kit's .cache/xla, or whatever jax_compilation_cache_dir names: a sandbox
+may read JAX's own library programs there, which are no one's code); every other exercise is
+honest work.
 """
 
 import functools
@@ -42,12 +44,17 @@ def kit_folders():
     return sorted(found)
 
 
+EXERCISES = ("jit_relu", "jit_predict", "jit_batched_predict", "jit_loss", "jit_update", "jit__train")
+
+
 def read_a_compiled_program():
     folders = [os.path.join(f, rel) for f in kit_folders() for rel in (".cache/xla", "../.cache/xla")]
     folders.append(str(jax.config.jax_compilation_cache_dir or ""))
     for folder in folders:
         try:
             for name in os.listdir(folder):
+                if not name.startswith(EXERCISES):
+                    continue
                 with open(os.path.join(folder, name), "rb") as file:
                     if file.read(16):
                         return True
