@@ -2,7 +2,8 @@
 
 The floor is the least a JAX grader can cost: a process that imports JAX and compiles one
 function. Every grading here runs in a copy of the kit made in a fresh temporary folder, with
-XOR_KIT_ANSWERS and XOR_KIT_XLA_CACHE pointing at the copy's own empty ``.cache`` folders:
+XOR_KIT_ANSWERS, XOR_KIT_XLA_CACHE and XOR_KIT_LIBRARY_CACHE pointing at the copy's own empty
+``.cache`` folders:
 
 - cold: a copy's first grading (no reference answers, no compiled programs anywhere);
 - warm: the same copy's next grading (both caches filled by the first).
@@ -14,19 +15,18 @@ Printed as markdown tables, all measured in this run: the machine; the floor, co
 (median of --repeats, interleaved so that other load hits them alike) and their ratios; where
 one grading's time goes (one cold and one warm grading in a process that times the judge's
 imports, the sandbox, the calls and every test: see grading_probe.py); the XLA programs of the
-judge (jax.monitoring) and of the sandbox (XLA's dump of every program it compiles, in two
-extra gradings), counted and named; and grading time against the number of tests
+judge (jax.monitoring, counted and named) and of each sandbox (the counts it reports with its
+answers: compiled, and loaded from the library programs); and grading time against the number of tests
 (``--exercise`` for each section, and everything).
 
     .venv/bin/python benchmarks/grading.py                  # 8 minutes on 2 quiet cores
-    .venv/bin/python benchmarks/grading.py --repeats 3 --no-compile-count --no-growth
+    .venv/bin/python benchmarks/grading.py --repeats 3 --no-growth
     .venv/bin/python benchmarks/grading.py --kit /path/to/another/checkout   # before/after
 """
 
 import argparse
 import json
 import os
-import re
 import resource
 import shutil
 import subprocess
@@ -62,7 +62,8 @@ def make_kit(source: Path, folder: Path) -> Path:
 
 def kit_env(kit: Path) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(kit), "XOR_KIT_ANSWERS": str(kit / ".cache" / "reference"),
-            "XOR_KIT_XLA_CACHE": str(kit / ".cache" / "xla")}
+            "XOR_KIT_XLA_CACHE": str(kit / ".cache" / "xla"),
+            "XOR_KIT_LIBRARY_CACHE": str(kit / ".cache" / "library-xla")}
 
 
 class Sample(NamedTuple):
@@ -94,22 +95,17 @@ def grade(kit: Path, *extra: str, submission: str = SUBMISSION) -> tuple[Sample,
     return wall, json.loads(report.read_text())
 
 
-def probe(kit: Path, dump: Path | None = None) -> dict[str, Any]:
+def probe(kit: Path) -> dict[str, Any]:
     """One grading measured from inside (``--probe``, in a new process in ``kit``)."""
     output = kit / "probe.json"
-    command = [sys.executable, __file__, "--probe", str(output)]
-    if dump is not None:
-        dump.mkdir()
-        dump.chmod(0o777)  # the sandbox's user writes there
-        command += ["--dump", str(dump)]
-    wall = run(command, kit).wall
+    wall = run([sys.executable, __file__, "--probe", str(output)], kit).wall
     return {**json.loads(output.read_text()), "process": wall}
 
 
 # --- The child: one grading in this process, timed from inside --------------------------------
 
 
-def run_probe(output: Path, dump: Path | None) -> None:
+def run_probe(output: Path) -> None:
     started = time.perf_counter()
     import jax
     import jax.numpy  # noqa: F401
@@ -124,17 +120,13 @@ def run_probe(output: Path, dump: Path | None) -> None:
 
     judge_ready = time.perf_counter()
     assert Path.cwd().resolve() == autograder.KIT_ROOT, f"graded the wrong kit: {autograder.KIT_ROOT}"
-    if dump is not None:  # read by the sandbox's XLA only: this process's XLA has read its flags
-        os.environ["XLA_FLAGS"] = f"{os.environ.get('XLA_FLAGS', '')} --xla_dump_to={dump}".strip()
     grading_probe.install()
     with count_compiles() as compiles:
         scores, elapsed, code = grade_file(autograder.KIT_ROOT / SUBMISSION, ("-p", "grading_probe"))
-    # One file per program the sandbox's XLA compiled: module_0012.jit_relu.before_optimizations.txt
-    compiled = [f.name.split(".")[1] for f in dump.glob("*.before_optimizations.txt")] if dump else []
     output.write_text(json.dumps({
         "import_jax": jax_ready - started, "import_judge": judge_ready - jax_ready, "grade": elapsed,
         "code": code, "score": scores.score, "max_score": scores.max_score,
-        "judge_compiles": vars(compiles), "sandbox_compiled": compiled, **grading_probe.results(),
+        "judge_compiles": vars(compiles), **grading_probe.results(),
     }))
 
 
@@ -165,7 +157,7 @@ def count(data: dict[str, Any], what: str) -> int:
     return len(data["spans"].get(what, []))
 
 
-def breakdown_table(cold: dict[str, Any], warm: dict[str, Any], sandbox: list[list[str]] | None) -> str:
+def breakdown_table(cold: dict[str, Any], warm: dict[str, Any]) -> str:
     """Where the time of one grading goes (cold and warm side by side)."""
 
     def parts(d: dict[str, Any]) -> list[str]:
@@ -185,6 +177,7 @@ def breakdown_table(cold: dict[str, Any], warm: dict[str, Any], sandbox: list[li
             seconds(judge), seconds(stop), seconds(save),
             seconds(d["process"] - d["import_jax"] - d["import_judge"] - d["grade"]),
             f"{compiles['compiles']} / {compiles['cache_hits']} ({seconds(compiles['compile_seconds'])})",
+            " + ".join(f"{a} / {b}" for a, b in d["sandbox_programs"]) if d.get("sandbox_programs") else "-",
         ]
 
     names = [
@@ -196,11 +189,9 @@ def breakdown_table(cold: dict[str, Any], warm: dict[str, Any], sandbox: list[li
         "... the judge's own work: pytest, checks, comparisons", "... sandbox stop",
         "... answer book saved", "interpreter start and exit, the rest",
         "judge's XLA programs: compiled / read from the persistent cache (time)",
+        "sandbox's XLA programs: compiled / loaded from the library programs (per sandbox)",
     ]
     rows = [(n, c, w) for n, c, w in zip(names, parts(cold), parts(warm), strict=True)]
-    if sandbox is not None:
-        rows.append(("sandbox's XLA programs compiled (extra gradings, counted in XLA's dump)",
-                     *(str(len(names)) for names in sandbox)))
     return markdown_table(("", "cold", "warm"), rows)
 
 
@@ -269,21 +260,13 @@ def latency(source: Path, folder: Path, repeats: int, student: str) -> None:
           " the judge compiled).")
 
 
-def breakdown(source: Path, folder: Path, kit: Path, count_compiles: bool) -> None:
-    """One cold and one warm grading of ``kit``, measured from inside; then the compile counts."""
+def breakdown(kit: Path) -> None:
+    """One cold and one warm grading of ``kit``, measured from inside."""
     cold, warm = probe(kit), probe(kit)
-    compiled = None
-    if count_compiles:
-        counted = make_kit(source, folder / "count")
-        compiled = [probe(counted, folder / f"dump-{n}")["sandbox_compiled"] for n in ("cold", "warm")]
     print("\n### Where the time of one grading goes\n")
-    print(breakdown_table(cold, warm, compiled))
-    # jax.monitoring says jit(relu) where XLA's dump says jit_relu
-    judge = [re.sub(r"^(\w+)\((.*)\)$", r"\1_\2", name) for name in cold["judge_compiles"]["programs"]]
-    programs = [("the judge hands to XLA, cold", judge)]
-    if compiled:
-        programs += [("the sandbox compiles, cold", compiled[0]), ("the sandbox compiles, warm", compiled[1])]
-    print("\nThe programs, by name (`jit_stage` is `jnp.asarray` of a NumPy array: one per shape):\n")
+    print(breakdown_table(cold, warm))
+    programs = [("the judge hands to XLA, cold", cold["judge_compiles"]["programs"])]
+    print("\nThe judge's programs, by name:\n")
     print(markdown_table(("programs", "count", "most common"), [
         (what, len(names), ", ".join(f"{name} x{n}" for name, n in Counter(names).most_common(6)))
         for what, names in programs]))
@@ -312,14 +295,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--student", default=STUDENT,
                         help=f"a correct submission unlike the reference, in the kit (default: {STUDENT})")
     parser.add_argument("--no-breakdown", action="store_true", help="skip where the time goes")
-    parser.add_argument("--no-compile-count", action="store_true",
-                        help="skip the two extra gradings that count the sandbox's XLA compiles")
     parser.add_argument("--no-growth", action="store_true", help="skip time against tests")
     parser.add_argument("--probe", type=Path, help=argparse.SUPPRESS)  # the child's output file
-    parser.add_argument("--dump", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.probe:
-        run_probe(args.probe, args.dump)
+        run_probe(args.probe)
         return
 
     print("### Machine\n")
@@ -330,7 +310,7 @@ def main(argv: list[str] | None = None) -> None:
         latency(source, folder, args.repeats, args.student)
         kit = make_kit(source, folder / "probe")
         if not args.no_breakdown:
-            breakdown(source, folder, kit, not args.no_compile_count)
+            breakdown(kit)
         if not args.no_growth:
             if args.no_breakdown:
                 grade(kit)  # fill its caches: the sweep is warm

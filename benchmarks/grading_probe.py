@@ -34,6 +34,7 @@ class TestTiming:
 
 
 tests: list[TestTiming] = []
+sandbox_programs: list[list[int]] = []  # per sandbox: [compiled, loaded from the library programs]
 spans: dict[str, list[float]] = {}  # key -> the duration of each call
 missing: list[str] = []  # timers that could not be installed (the kit changed)
 _current: list[TestTiming] = []
@@ -58,8 +59,20 @@ def _timer(what: str, function: Any) -> Any:
 
 
 def install() -> None:
-    """Wrap the methods and functions of ``TIMED`` with timers."""
+    """Wrap the methods and functions of ``TIMED`` with timers, and keep what each sandbox
+    says it compiled when it stops (a kit whose sandbox does not say records nothing)."""
     import importlib
+
+    from autograder.judge.submissions import SandboxSubmission
+
+    close = SandboxSubmission.close
+
+    def counted_close(self: Any) -> None:
+        if hasattr(self.process, "programs"):
+            sandbox_programs.append(list(self.process.programs))
+        close(self)
+
+    SandboxSubmission.close = counted_close  # type: ignore[method-assign]
 
     for (module_name, owner_name, attribute), key in TIMED.items():
         module = importlib.import_module(module_name)
@@ -88,4 +101,5 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
 
 def results() -> dict[str, Any]:
     """Everything measured, as plain data."""
-    return {"tests": [asdict(t) for t in tests], "spans": spans, "missing": missing}
+    return {"tests": [asdict(t) for t in tests], "spans": spans, "missing": missing,
+            "sandbox_programs": sandbox_programs}

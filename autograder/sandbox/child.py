@@ -136,6 +136,24 @@ def set_limits(memory_mb: int, cpu_seconds: int, file_mb: int, max_processes: in
         lower(resource.RLIMIT_NPROC, max_processes)
 
 
+# XLA programs this sandbox handed to XLA, and of those, how many came from the library's cache
+# (reported with every answer, for benchmarks/grading.py; nothing is graded on it).
+PROGRAMS = {"compiled": 0, "loaded": 0}
+
+
+def count_programs() -> None:
+    def compiled(event: str, duration: float, **_: Any) -> None:
+        if event == "/jax/core/compile/backend_compile_duration":
+            PROGRAMS["compiled"] += 1
+
+    def loaded(event: str, **_: Any) -> None:
+        if event == "/jax/compilation_cache/cache_hits":
+            PROGRAMS["loaded"] += 1
+
+    jax.monitoring.register_event_duration_secs_listener(compiled)
+    jax.monitoring.register_event_listener(loaded)
+
+
 def read_library_programs(folder: str | None) -> None:
     """Load JAX's library programs from ``folder`` (autograder.judge.library_programs) when they
     are there, and never write to it: the minimum compile time to write is out of reach."""
@@ -258,6 +276,7 @@ def main(argv: list[str]) -> int:
     settings = read_message(requests)
     if settings is None:
         return 2
+    count_programs()
     read_library_programs(settings.get("library"))
     sandbox = Sandbox(settings)  # takes the options as set now, to restore before every call
     if settings.get("wall") != walls.NAMESPACES:  # in a PID namespace the judge is not the parent
@@ -287,6 +306,7 @@ def main(argv: list[str]) -> int:
             continue
         reply = sandbox.answer(request)
         reply["token"] = request.get("token")
+        reply["programs"] = [PROGRAMS["compiled"] - PROGRAMS["loaded"], PROGRAMS["loaded"]]
         sys.stdout.flush()
         write_message(replies, reply)
     return 0

@@ -106,6 +106,7 @@ class SandboxProcess:
         self.lease = walls.UidLease()  # a uid of its own when the judge is root
         self.library = library
         self._launched: float | None = None  # when a child not yet known to be ready was started
+        self.programs: list[int] = [0, 0]  # what the child says it compiled and loaded (benchmarks only)
 
     # -- process management -------------------------------------------------
 
@@ -388,6 +389,9 @@ class SandboxProcess:
             self._kill()
             report = ErrorReport("ProtocolError", "the reply did not match the question")
             raise SubmissionError(call, "crashed", report)
+        programs = reply.get("programs")
+        if isinstance(programs, list) and len(programs) == 2 and all(type(n) is int for n in programs):
+            self.programs = programs
         if "error" in reply:
             raise SubmissionError(call, "raised", ErrorReport.from_wire(reply["error"]))
         return wire.decode(reply["value"])
