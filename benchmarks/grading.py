@@ -8,8 +8,7 @@ XOR_KIT_ANSWERS, XOR_KIT_XLA_CACHE and XOR_KIT_LIBRARY_CACHE pointing at the cop
 - cold: a copy's first grading (no reference answers, no compiled programs anywhere);
 - warm: the same copy's next grading (both caches filled by the first).
 
-(A copy, not only the two variables: the sandbox does not receive XOR_KIT_XLA_CACHE and reads
-``<kit>/.cache/xla`` whatever it says, so the checkout's own cache would make "cold" half warm.)
+(A copy, not only the variables: nothing measured here may read or fill the checkout's own caches.)
 
 Printed as markdown tables, all measured in this run: the machine; the floor, cold and warm
 (median of --repeats, interleaved so that other load hits them alike) and their ratios; where

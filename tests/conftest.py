@@ -25,6 +25,13 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", f"{name}: {description}")
 
 
+def shared_caches() -> dict[str, str]:
+    """For a grader run in a copy of the kit: the checkout's compiled programs, the judge's
+    and the sandboxes' library ones (compiling them again in every copy is the slow part)."""
+    return {"XOR_KIT_XLA_CACHE": str(ROOT / ".cache" / "xla"),
+            "XOR_KIT_LIBRARY_CACHE": str(ROOT / ".cache" / "library-xla")}
+
+
 def run_grader(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
     """``python -m autograder ARGS`` in a fresh process, from the kit's root."""
     env = dict(os.environ, PYTHONWARNINGS="ignore::DeprecationWarning")

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, ROOT, by_exercise, run_grader
+from conftest import CORPUS, ROOT, by_exercise, run_grader, shared_caches
 
 from autograder import SECTIONS
 
@@ -358,8 +358,7 @@ def copy_of_the_kit(target: Path) -> Path:
 
 
 def grade_in(kit: Path, *args: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONWARNINGS="ignore::DeprecationWarning",
-               XOR_KIT_XLA_CACHE=os.environ.get("XOR_KIT_XLA_CACHE", str(ROOT / ".cache" / "xla")))
+    env = {**shared_caches(), **os.environ, "PYTHONWARNINGS": "ignore::DeprecationWarning"}
     done = subprocess.run([sys.executable, "-m", "autograder", "grade", *args], cwd=kit, env=env,
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, shared_caches
 
 from autograder.cli import COMMANDS
 
@@ -122,11 +122,10 @@ def copy_of_the_kit(target: Path) -> Path:
 
 
 def environment() -> dict[str, str]:
-    """This environment, as if activated; compiled programs shared with the checkout's cache."""
+    """This environment, as if activated; compiled programs shared with the checkout's caches."""
     env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
                VIRTUAL_ENV=str(BIN.parent), PYTHONWARNINGS="ignore::DeprecationWarning")
-    env.setdefault("XOR_KIT_XLA_CACHE", str(ROOT / ".cache" / "xla"))
-    return env
+    return {**shared_caches(), **env}
 
 
 def run(block: Block, kit: Path, command: list[str]) -> subprocess.CompletedProcess:

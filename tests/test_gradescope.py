@@ -75,8 +75,9 @@ def gradescope(autograder_zip) -> dict:
         (root / "source").mkdir(parents=True)
         root.chmod(0o755)
         unpack(autograder_zip, root / "source")
-        if (ROOT / ".cache" / "xla").is_dir():  # compiled programs only: saves minutes here
-            shutil.copytree(ROOT / ".cache" / "xla", root / "source" / ".cache" / "xla")
+        for cache in ("xla", "library-xla"):  # compiled programs only: saves minutes here
+            if (ROOT / ".cache" / cache).is_dir():
+                shutil.copytree(ROOT / ".cache" / cache, root / "source" / ".cache" / cache)
         setup = subprocess.run(["bash", str(root / "source" / "setup.sh")], cwd=root,
                                env=gradescope_env(root), capture_output=True, text=True, timeout=900)
         assert setup.returncode == 0, setup.stdout[-3000:] + setup.stderr[-3000:]

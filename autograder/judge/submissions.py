@@ -109,6 +109,9 @@ class ReferenceSubmission(Submission):
         self.book.save()
 
 
+SLOW_TRAIN_SECONDS = 10.0  # the reference's train takes about 1 s in all for the same calls
+
+
 def use_compilation_cache() -> None:
     """Read and write compiled programs in XLA_CACHE_DIR (the judge; a sandbox only reads it,
     ``autograder.sandbox.child.read_compilation_cache``)."""
@@ -169,6 +172,7 @@ class SandboxSubmission(Submission):
         self.path = Path(path)
         self.name = self.path.name
         self.limits = limits or Limits()
+        self.train_seconds = 0.0  # the sandbox's time in calls of train (slow_train_note)
         self.process = SandboxProcess(self.path, self.limits, lambda home: _reach(self.path, home),
                                       hidden_paths(), require_isolation=require_isolation,
                                       lender=reference.Lender(), source=source,
@@ -196,7 +200,22 @@ class SandboxSubmission(Submission):
             missing = tuple(n for n in call.with_reference if n not in self.process.revealed)
             if missing:
                 self.process.lend(reference.signatures(missing), call)
-        return self.process.call(call)
+        spent = self.process.spent
+        try:
+            return self.process.call(call)
+        finally:
+            if call.function == "train" and self.process.import_error is None:
+                self.train_seconds += self.process.spent - spent
+
+    def slow_train_note(self) -> str | None:
+        """A note for the report when the student's train took long in all (a Python loop,
+        or no jax.jit): it costs no points, but it is the one place where speed shows."""
+        if self.train_seconds < SLOW_TRAIN_SECONDS:
+            return None
+        return (f"your train took {self.train_seconds:.0f} s in all while being graded; a train "
+                "compiled with jax.jit (a lax.scan over the epochs and the rows) does the same work "
+                "in about a second. Slowness costs no points, within the time limits "
+                "(docs/student-guide.md, section 4).")
 
     def printed(self) -> str:
         return self.process.printed()
