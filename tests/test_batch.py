@@ -1,5 +1,6 @@
-"""Grading a folder of submissions: one grader process per student, a gradebook for the class,
-and runs that can be interrupted and picked up again without grading anyone twice."""
+"""Grading a folder of submissions: grader processes that grade one student after another, a
+gradebook for the class, and runs that can be interrupted and picked up again without grading
+anyone twice."""
 
 import csv
 import hashlib
@@ -154,6 +155,23 @@ def test_a_grader_past_the_student_limit_is_stopped_and_recorded(tmp_path):
     assert book["zoe"]["status"] == "timeout: the grader was stopped after 2 s on this submission"
     result = json.loads((tmp_path / "out" / "zoe" / "results.json").read_text())
     assert result["score"] == 0 and result["tests"] == [] and "stopped after 2 s" in result["output"]
+
+
+def test_the_next_student_is_graded_after_a_grader_was_stopped(tmp_path):
+    """One grader grades the students in turn (--jobs 1): the one it was stopped on is a
+    timeout, and a fresh grader grades the next, as a grader of its own would have."""
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "a_sleeper.py").write_text("import time\ntime.sleep(3600)\n")
+    shutil.copy(STUBS, folder / "b_stubs.py")
+    shutil.copy(REFERENCE, folder / "c_reference.py")
+    done = run_grader("grade", str(folder), "--jobs", "1", "--student-timeout", "20", "--call-timeout", "100",
+                      "--total-timeout", "100", "--out", str(tmp_path / "out"))
+    assert done.returncode == 0, done.stderr[-2000:]
+    book = gradebook(tmp_path / "out" / "gradebook.csv")
+    assert book["a_sleeper"]["status"] == "timeout: the grader was stopped after 20 s on this submission"
+    assert (book["b_stubs"]["status"], book["b_stubs"]["total"]) == ("graded", "0")
+    assert (book["c_reference"]["status"], book["c_reference"]["total"]) == ("graded", "100")
 
 
 def test_an_empty_folder_is_an_error(tmp_path):

@@ -30,6 +30,7 @@ import pytest
 from conftest import CORPUS, ROOT, by_exercise, corpus, declared, run_grader
 
 from autograder import SECTIONS
+from autograder.judge import seeds
 
 pytestmark = pytest.mark.slow
 HOSTILE = corpus("hostile")
@@ -82,13 +83,15 @@ def graded(tmp_path_factory) -> dict:
             "seconds": time.monotonic() - started, "library": library}
 
 
-def library_contents() -> dict[str, bytes]:
-    """The compiled library programs every sandbox reads (built first if they are not there)."""
+def library_contents() -> dict[str, tuple]:
+    """The compiled library programs every sandbox reads (built first if they are not there):
+    each file's bytes, mode and times, and the folder's mode."""
     from autograder.judge import library_programs
 
-    folder = library_programs.ready()
-    assert folder is not None, "the library programs could not be built"
-    return {p.name: p.read_bytes() for p in folder.iterdir()}
+    folder = library_programs.LIBRARY_DIR
+    assert library_programs.ready() == folder, "the library programs could not be built"
+    entries = {p.name: (p.read_bytes(), p.lstat().st_mode, p.lstat().st_mtime_ns) for p in folder.iterdir()}
+    return {**entries, ".": (b"", folder.lstat().st_mode, 0)}
 
 
 def with_release_answers(lookup: Path, release: Path) -> None:
@@ -177,6 +180,8 @@ def test_nothing_was_forged_spawned_or_left_outside_the_sandbox(graded):
     assert not deep, "a sandbox's folder outlived its grading"
     assert not left_behind(), "a process a submission started outlived its grading"
     assert library_contents() == graded["library"], "a submission changed the library programs"
+    secret = seeds.SECRET_DIR.lstat()
+    assert oct(secret.st_mode & 0o777) == "0o700", "a submission changed the grading secret's folder"
 
 
 def left_behind(settle: float = 10.0) -> set[str]:

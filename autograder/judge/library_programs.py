@@ -18,6 +18,8 @@ import contextlib
 import fcntl
 import importlib.metadata
 import os
+import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -38,20 +40,34 @@ def _done_mark(folder: Path) -> Path:
 
 def ready() -> Path | None:
     """LIBRARY_DIR, built first if needed (once per machine, under a lock; about 5 s), or None
-    when it cannot be built here (a read-only kit): the sandboxes then compile everything."""
+    when it cannot be built here (a read-only kit): the sandboxes then compile everything.
+    A folder that is not the judge's own, or that others could write, is built again."""
     try:
         LIBRARY_DIR.mkdir(parents=True, exist_ok=True)
         with open(LIBRARY_DIR.parent / ".library-xla.lock", "a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
+            if not _untouched(LIBRARY_DIR):
+                shutil.rmtree(LIBRARY_DIR)
+                LIBRARY_DIR.mkdir()
             if not _done_mark(LIBRARY_DIR).exists():
                 environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(KIT_ROOT),
                                **jax_environment()}  # a sandbox's, for the same cache keys
                 subprocess.run([sys.executable, "-m", "autograder.judge.library_programs", str(LIBRARY_DIR)],
-                               env=environment, capture_output=True,
-                               timeout=BUILD_SECONDS, check=True, cwd=KIT_ROOT)
+                               env=environment, capture_output=True, timeout=BUILD_SECONDS, check=True,
+                               cwd=KIT_ROOT)
     except (OSError, subprocess.SubprocessError):
         return None
-    return LIBRARY_DIR if _done_mark(LIBRARY_DIR).exists() else None
+    return LIBRARY_DIR if _done_mark(LIBRARY_DIR).exists() and _untouched(LIBRARY_DIR) else None
+
+
+def _untouched(folder: Path) -> bool:
+    """The folder and every file in it are the judge's own and only it may write them."""
+    for path in (folder, *folder.iterdir()):
+        info = path.lstat()
+        kind_ok = stat.S_ISDIR(info.st_mode) if path == folder else stat.S_ISREG(info.st_mode)
+        if not kind_ok or info.st_uid != os.geteuid() or info.st_mode & 0o022:
+            return False
+    return True
 
 
 def draws(key, input_dims: int = 2, n_hidden: int = 16, output_dims: int = 1, scale: float = 0.1) -> None:

@@ -11,15 +11,17 @@ mechanisms that need no privilege:
 * **seccomp** (through ``pyseccomp``, over the system's libseccomp): no new process
   (``fork``, ``vfork``, ``clone`` without ``CLONE_THREAD``), no ``execve``, no sockets, no
   ``ptrace`` nor reading another process's memory, no namespaces nor mounts, no kernel
-  keyrings, BPF, perf, userfaultfd, io_uring, SysV IPC, and no signal to another process.
+  keyrings, BPF, perf, userfaultfd, io_uring, SysV IPC, no signal to another process, and no
+  change to a file's mode, owner or times.
 
 Both hold until the process ends: nothing can lift them, not even the code they confine.
 ``RLIMIT_NPROC`` optionally bounds the threads of the sandbox's user. Call ``confine``
 before JAX's backend starts (before the first array): see its docstring.
 
 It does not stop: reading whatever ``readable`` holds, seeing which paths exist (``stat``
-is not a Landlock right), changing the modes and times of files this user owns, using
-descriptors opened before the wall, or spending CPU, memory and disk (the caller's limits).
+is not a Landlock right), using descriptors opened before the wall, or spending CPU, memory
+and disk (the caller's limits). The modes, owners and times of files are seccomp's: refused
+everywhere, the sandbox's own folder included.
 """
 
 import ctypes
@@ -70,6 +72,10 @@ REFUSED_SYSCALLS = (
     "io_uring_setup", "io_uring_enter", "io_uring_register", "kexec_load", "kexec_file_load",
     "init_module", "finit_module", "delete_module", "reboot", "swapon", "swapoff", "acct",
     "iopl", "ioperm", "settimeofday", "clock_settime", "sethostname", "setdomainname",
+    # the modes, owners and times of files (Landlock has no right for them): a file this user
+    # owns outside the sandbox's folder, say the kit's caches, is not its to change
+    "chmod", "fchmod", "fchmodat", "fchmodat2", "chown", "fchown", "lchown", "fchownat",
+    "utime", "utimes", "utimensat", "futimesat",
     # shared state with other processes that Landlock does not see
     "shmget", "shmat", "shmctl", "msgget", "msgsnd", "msgrcv", "msgctl", "semget", "semop",
     "semtimedop", "semctl", "mq_open",

