@@ -14,6 +14,7 @@ instructor's first run.
 
 import argparse
 import itertools
+import os
 import shutil
 import subprocess
 import sys
@@ -58,9 +59,11 @@ def make_class(folder: Path) -> dict[str, int]:
     return {kind: len(names) for kind, names in MIX.items()}
 
 
-def timed(command: list[str]) -> float:
+def timed(command: list[str], kit: Path = KIT) -> float:
+    """Seconds ``command`` took, run in ``kit`` (whose package it imports); it must succeed."""
     started = time.perf_counter()
-    subprocess.run(command, cwd=KIT, check=True, capture_output=True)
+    subprocess.run(command, cwd=kit, env={**os.environ, "PYTHONPATH": str(kit)}, check=True,
+                   capture_output=True)
     return time.perf_counter() - started
 
 
@@ -68,11 +71,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--repeats", type=int, default=3, help="rounds of every --jobs setting (default 3)")
+    parser.add_argument("--kit", type=Path, default=KIT, help="the checkout that grades (this one's class)")
     args = parser.parse_args()
-    python = sys.executable
-    print(markdown_table(["machine", ""], machine_rows(KIT, backend=False)), "\n")
+    python, kit = sys.executable, args.kit.resolve()
+    print(markdown_table(["machine", ""], machine_rows(kit, backend=False)), "\n")
     timed([python, "-m", "autograder", "grade", "solutions/xor_net.py", "--output",
-           str(Path(tempfile.mkdtemp()) / "warm.txt")])
+           str(Path(tempfile.mkdtemp()) / "warm.txt")], kit)
     floors: list[float] = []
     walls: dict[int, list[float]] = {jobs: [] for jobs in args.jobs}
     with tempfile.TemporaryDirectory() as scratch:
@@ -85,7 +89,7 @@ def main() -> None:
             for jobs in args.jobs:
                 out = Path(scratch) / f"grades-jobs{jobs}"
                 walls[jobs].append(timed([python, "-m", "autograder", "grade", str(folder), "--jobs",
-                                          str(jobs), "--out", str(out), "--force"]))
+                                          str(jobs), "--out", str(out), "--force"], kit))
                 graded = sum(1 for _ in out.glob("*/results.json"))
                 assert graded == students, f"{graded} of {students} graded with --jobs {jobs}"
     floor = median(floors)

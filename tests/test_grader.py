@@ -129,3 +129,17 @@ def test_error_messages_keep_no_grader_paths():
                "/opt/kit/autograder/sandbox/calls.py:120 for jit. See /home/me/hw/xor_net.py:19 and "
                "/opt/kit/autograder/sandbox/lent.py, /v/lib/python3.11/site-packages/jax/api.py")
     assert scrub(message) == "See xor_net.py:19 and autograder/sandbox/lent.py, jax/api.py"
+
+
+def test_a_slow_train_is_told_what_it_cost_and_a_fast_one_is_not():
+    from autograder.judge.submissions import SLOW_TRAIN_SECONDS, SandboxSubmission
+
+    sandbox = SandboxSubmission(ROOT / "solutions" / "xor_net.py")  # nothing starts before a call
+    try:
+        sandbox.train_seconds = SLOW_TRAIN_SECONDS / 2
+        assert sandbox.slow_train_note() is None
+        sandbox.train_seconds = 38.2
+        note = sandbox.slow_train_note()
+        assert note is not None and "your train took 38 s in all" in note and "jax.jit" in note
+    finally:
+        sandbox.close()

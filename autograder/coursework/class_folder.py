@@ -260,7 +260,7 @@ class Runner:
 
     def _run(self, source: Path, folder: Path) -> str | None:
         """Grade ``source`` in this thread's worker; None if it wrote a grade, else why not."""
-        argv = ["grade", str(source), "--format", "json", "--output", str(folder / RESULTS), *self.options]
+        argv = [str(source), "--format", "json", "--output", str(folder / RESULTS), *self.options]
         with self._lock:
             if self.stopping.is_set():
                 return None
@@ -319,7 +319,7 @@ class Worker:
         self.graded = 0
 
     def grade(self, argv: list[str], log: Path, limit: float) -> int:
-        """The exit status of ``grade ARGV`` (its output in ``log``). TimeoutError after ``limit``
+        """The exit status of ``grade ARGV`` (its output in ``log``); TimeoutError after ``limit``
         seconds; EOFError if the worker died."""
         log.write_bytes(b"")
         request = json.dumps({"argv": argv, "log": str(log)}) + "\n"

@@ -2,18 +2,20 @@
 
 Started by the class runner (autograder.coursework.class_folder), one per job. Each
 submission is graded exactly as ``python -m autograder grade FILE --format json --output
-...`` grades it (the same function, autograder.cli.main), each in a sandbox process of its
-own; what the worker saves is starting Python, JAX and pytest, and compiling the
-reference's programs, once per student. The judge never runs a submission's code (what a
-sandbox sends back is plain data), so one grading cannot reach the next; the runner kills a
-worker that overruns a student's time limit and starts another for the next student.
+...`` grades it (the same options and function: autograder.coursework.grade_command), each
+in a sandbox process of its own; what the worker saves is starting Python, JAX and pytest,
+and compiling the reference's programs, once per student. The judge never runs a
+submission's code (what a sandbox sends back is plain data), so one grading cannot reach the
+next; the runner kills a worker that overruns a student's time limit and starts another for
+the next student.
 
-Protocol: a JSON line per submission on stdin, ``{"argv": [...], "log": PATH}``; the
-grading's output goes to the file LOG; once the report is written, a JSON line
-``{"code": N}`` (the exit status ``grade`` would have had) on the descriptor given as the
-only argument.
+Protocol: a JSON line per submission on stdin, ``{"argv": [...], "log": PATH}`` (``grade``'s
+arguments); the grading's output goes to the file LOG; once the report is written, a JSON
+line ``{"code": N}`` (the exit status ``grade`` would have had) on the descriptor given as
+the only argument.
 """
 
+import argparse
 import json
 import os
 import sys
@@ -21,8 +23,8 @@ import traceback
 
 
 def grade(argv: list[str], log_path: str) -> int:
-    """``autograder grade ARGV`` in this process, its output (the file descriptors 1 and 2,
-    which the sandbox's and pytest's output use too) appended to ``log_path``."""
+    """``python -m autograder grade ARGV`` in this process, its output (the file descriptors 1
+    and 2, which the sandbox's and pytest's output use too) appended to ``log_path``."""
     sys.stdout.flush()
     sys.stderr.flush()
     saved = os.dup(1), os.dup(2)
@@ -31,9 +33,11 @@ def grade(argv: list[str], log_path: str) -> int:
         os.dup2(log, 1)
         os.dup2(log, 2)
         try:
-            from autograder.cli import main
+            from autograder.coursework import grade_command
 
-            return main(argv)
+            parser = argparse.ArgumentParser(prog="python -m autograder grade")
+            grade_command.configure(parser)
+            return grade_command.run(parser.parse_args(argv))
         except SystemExit as exit:  # argparse's way of refusing a command line
             return exit.code if isinstance(exit.code, int) else 1
         except Exception:

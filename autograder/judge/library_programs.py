@@ -87,8 +87,8 @@ def draws(key, input_dims: int = 2, n_hidden: int = 16, output_dims: int = 1, sc
 def build(folder: Path) -> None:
     """Compile the library calls of ``draws`` for every size into XLA's cache in ``folder``."""
     import jax
+    import numpy as np
 
-    from autograder.judge.checks import key
     from autograder.sandbox.calls import Call, perform
     from autograder.sandbox.child import program_cache
 
@@ -96,7 +96,8 @@ def build(folder: Path) -> None:
     jax.config.update("jax_persistent_cache_min_entry_size_bytes", -1)
     jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
     for d_in, hidden, d_out in INIT_SIZES:
-        call = Call("draws", (key(0),), {"input_dims": d_in, "n_hidden": hidden, "output_dims": d_out})
+        key = np.array([0, 0], dtype=np.uint32)  # PRNGKey(0), as the suites pass keys: plain data
+        call = Call("draws", (key,), {"input_dims": d_in, "n_hidden": hidden, "output_dims": d_out})
         perform(call, {"draws": draws}, {}, jax)  # as a sandbox runs init_params: eagerly
     for path in folder.iterdir():  # sandboxes of other uids read it
         with contextlib.suppress(OSError):

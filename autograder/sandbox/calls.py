@@ -201,8 +201,7 @@ def perform(call: Call, namespace: MutableMapping[str, Any], references: Mapping
         # Full-precision matmuls: GPUs may otherwise use TF32 and drift from the reference.
         with jax.default_matmul_precision("highest"):
             result = _compiled_or_plain(function, call, args, kwargs, jax)
-        result = jax.block_until_ready(result) if _has_arrays(result) else result
-        return (result, args) if call.echo_args else result
+        return jax.block_until_ready(result) if _has_arrays(result) else result
     finally:
         for name, value in saved.items():
             if value is _MISSING:
@@ -217,12 +216,21 @@ _MISSING = object()
 def _compiled_or_plain(function: Callable, call: Call, args: tuple, kwargs: dict, jax: Any) -> Any:
     static = COMPILE_FIRST.get(call.function)
     plain = transformed(function, call, jax)
-    if call.echo_args or static is None or "jit" in call.transforms or "size" in call.transforms:
+    if call.echo_args:  # (result, the arguments as the function left them): what it wrote into a
+        plain = _echoing(plain)  # dict shows, compiled (in the trace's dicts) or not (in these)
+    if static is None or "jit" in call.transforms or "size" in call.transforms:
         return plain(*args, **kwargs)
     try:  # grad and vmap too: one compiled program beats tracing op by op
         return jax.jit(plain, static_argnames=static)(*args, **kwargs)
     except Exception:
         return plain(*args, **kwargs)
+
+
+def _echoing(function: Callable) -> Callable:
+    def echoed(*args: Any, **kwargs: Any) -> tuple:
+        return function(*args, **kwargs), args
+
+    return echoed
 
 
 def program_size(jaxpr: Any) -> int:
