@@ -255,8 +255,8 @@ def latency(source: Path, folder: Path, repeats: int, student: str) -> None:
           " CPU adds up the judge, the sandbox and all they start: it is less sensitive to other"
           " load on the machine than the wall clock. The last row is a correct file written"
           " differently from the reference, graded after it: the judge has every answer, but the"
-          " sandbox compiles the student's own programs (the persistent cache only holds what"
-          " the judge compiled).")
+          " sandbox compiles the student's own programs (a sandbox reads JAX's library programs,"
+          " never the judge's compiled ones).")
 
 
 def breakdown(kit: Path) -> None:
