@@ -95,8 +95,8 @@ def build(folder: Path) -> None:
     program_cache(str(folder))
     jax.config.update("jax_persistent_cache_min_entry_size_bytes", -1)
     jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
+    key = np.array([0, 0], dtype=np.uint32)  # PRNGKey(0), as the suites pass keys: plain data
     for d_in, hidden, d_out in INIT_SIZES:
-        key = np.array([0, 0], dtype=np.uint32)  # PRNGKey(0), as the suites pass keys: plain data
         call = Call("draws", (key,), {"input_dims": d_in, "n_hidden": hidden, "output_dims": d_out})
         perform(call, {"draws": draws}, {}, jax)  # as a sandbox runs init_params: eagerly
     for path in folder.iterdir():  # sandboxes of other uids read it

@@ -197,6 +197,15 @@ def pytest_sessionstart(session: pytest.Session) -> None:
             _sandbox(config).process.start_soon()
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """A sandbox started early that no test used (a collection error) ends with the session,
+    not with the process: a class's grader process lives on to grade the next student."""
+    sandbox = getattr(session.config, "xor_sandbox", None)
+    if sandbox is not None:
+        sandbox.close()
+        session.config.xor_sandbox = None  # type: ignore[attr-defined]
+
+
 @pytest.fixture(scope="session")
 def submission(request: pytest.FixtureRequest):
     """The submission under test: in a sandbox process, or a notebook's namespace."""
