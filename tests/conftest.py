@@ -32,6 +32,28 @@ def shared_caches() -> dict[str, str]:
             "XOR_KIT_LIBRARY_CACHE": str(ROOT / ".cache" / "library-xla")}
 
 
+def as_user(command: list[str], uid: int) -> tuple[list[str], dict[str, Any]]:
+    """``command`` (a Python one whose last argument may be the uid to drop to) and Popen's
+    options to run it as ``uid``, the way the judge runs a sandbox (autograder.sandbox.walls.as_uid):
+    where the interpreter lies in a private folder, root binds it into a mount namespace.
+    Skips, saying why, where this machine can do neither."""
+    from autograder.sandbox.door import PACKAGE_PARENT
+    from autograder.sandbox.walls import as_uid
+
+    if os.geteuid() != 0:
+        pytest.skip("running as another user needs root")
+    launch = as_uid(command, uid, PACKAGE_PARENT)
+    if launch is None:
+        pytest.skip(f"other users cannot run {sys.executable} here, and no mount namespace can bind it in")
+    return launch
+
+
+DROP_TO_LAST_ARGUMENT = (
+    "import os, sys\n"
+    "if sys.argv[-1].isdigit():  # under as_user's mount namespace: become that uid now\n"
+    "    os.setgroups([]); os.setgid(int(sys.argv[-1])); os.setuid(int(sys.argv[-1]))\n")
+
+
 def run_grader(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
     """``python -m autograder ARGS`` in a fresh process, from the kit's root."""
     env = dict(os.environ, PYTHONWARNINGS="ignore::DeprecationWarning")

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import DROP_TO_LAST_ARGUMENT, as_user
 
 from autograder.sandbox.confine import landlock_abi, seccomp_available
 from autograder.sandbox.door import PACKAGE_PARENT
@@ -36,7 +37,7 @@ READABLE = [sys.prefix, sys.base_prefix, str(ROOM / "__init__.py"), str(ROOM / "
             "/lib", "/lib64", "/etc/ld.so.cache", "/dev/urandom", "/proc/cpuinfo",
             "/sys/devices/system/cpu", "/no/such/path"]
 
-PROBE = r'''
+PROBE = DROP_TO_LAST_ARGUMENT + r'''
 import ctypes, json, os, resource, socket, subprocess, sys, threading
 import jax, jax.numpy as jnp, numpy as np  # as the sandbox child does, before the submission
 from autograder.sandbox.confine import ConfineError, confine
@@ -181,9 +182,10 @@ def run_probe(home: Path, outside: Path, user: int | None) -> dict:
                   "solution": str(PACKAGE_PARENT / "solutions" / "xor_net.py")}
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home), "TMPDIR": str(home),
                "PYTHONPATH": str(PACKAGE_PARENT), "PYTHONDONTWRITEBYTECODE": "1", "TF_CPP_MIN_LOG_LEVEL": "3"}
-        ids = {"user": user, "group": user, "extra_groups": []} if user is not None else {}
-        done = subprocess.run([sys.executable, "-c", PROBE, json.dumps(config)], capture_output=True,
-                              text=True, timeout=240, env=env, cwd=home, **ids)
+        command, ids = [sys.executable, "-c", PROBE, json.dumps(config)], {}
+        if user is not None:
+            command, ids = as_user(command, user)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=240, env=env, cwd=home, **ids)
     lines = done.stdout.strip().splitlines()
     assert done.returncode == 0 and lines, f"probe failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
     report = json.loads(lines[-1])
@@ -310,11 +312,11 @@ def test_an_unusable_path_is_a_plain_error(tmp_path: Path) -> None:
     private = tmp_path / "private"
     (private / "inner").mkdir(parents=True)
     private.chmod(0o700)
-    code = ("import os, sys\nfrom autograder.sandbox.confine import ConfineError, confine\n"
+    code = (DROP_TO_LAST_ARGUMENT + "from autograder.sandbox.confine import ConfineError, confine\n"
             "try:\n    confine([sys.argv[1]], [])\nexcept ConfineError as error:\n    print(error)\n"
             "pid = os.fork()\nif pid == 0:\n    os._exit(0)\nprint('forked', os.waitpid(pid, 0)[1])\n")
-    done = subprocess.run([sys.executable, "-c", code, str(private / "inner")], capture_output=True,
-                          text=True, timeout=60, env={"PYTHONPATH": str(PACKAGE_PARENT)}, user=NOBODY,
-                          group=NOBODY, extra_groups=[], cwd="/")
+    command, ids = as_user([sys.executable, "-c", code, str(private / "inner")], NOBODY)
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60,
+                          env={"PYTHONPATH": str(PACKAGE_PARENT)}, cwd="/", **ids)
     assert done.stdout.splitlines() == [
         f"cannot build the Landlock ruleset: Permission denied: {private / 'inner'}", "forked 0"], done.stderr

@@ -16,7 +16,9 @@ NO_REACH = {"blocked": [], "private": [], "allowed": []}
 def sandbox(tmp_path: Path, source: str, wall: str | None = None, **limits: float) -> SandboxProcess:
     path = tmp_path / "xor_net.py"
     path.write_text(source)
-    return SandboxProcess(path, Limits(**limits), lambda home: NO_REACH, wall=wall)
+    # The hook alone, as root: only with the instructor's explicit unsafe choice (walls.check).
+    return SandboxProcess(path, Limits(**limits), lambda home: NO_REACH, wall=wall,
+                          unsafe=wall == walls.HOOK_ONLY)
 
 
 def failure(process: SandboxProcess, call: Call) -> tuple[SubmissionError, float]:

@@ -94,7 +94,8 @@ def facts(tmp_path: Path, wall: str) -> dict[str, bool]:
     source = "".join(f"{name} = {str(path)!r}\n" for name, path in constants.items()) + PROBE
     submission = tmp_path / "xor_net.py"
     submission.write_text(source)
-    process = SandboxProcess(submission, Limits(), lambda home: NO_REACH, HIDDEN, wall=wall)
+    process = SandboxProcess(submission, Limits(), lambda home: NO_REACH, HIDDEN, wall=wall,
+                             unsafe=wall == walls.HOOK_ONLY)
     try:
         answer = process.call(Call("relu", (np.zeros(1, np.float32),)))
         assert process.wall == wall
@@ -239,8 +240,14 @@ def test_without_a_kernel_wall_untrusted_work_is_refused_with_the_fix(tmp_path):
     assert batch.returncode == 3 and "no kernel wall" in batch.stderr
     assert not (tmp_path / "class-grades").exists()
     trusted = grade("exercises/xor_net.py", "--exercise", "relu", "--format", "json")
+    if os.geteuid() == 0:  # never root without a wall, unless the instructor says so
+        assert trusted.returncode == 3 and trusted.stdout == "", trusted.stderr[-2000:]
+        assert "runs as root" in trusted.stderr and walls.UNSAFE_OPTION in trusted.stderr
+        trusted = grade("exercises/xor_net.py", "--exercise", "relu", "--format", "json", walls.UNSAFE_OPTION)
     assert trusted.returncode == 0, trusted.stderr[-2000:]
-    assert json.loads(trusted.stdout)["extra_data"]["wall"] == walls.HOOK_ONLY
+    wall = json.loads(trusted.stdout)["extra_data"]["wall"]
+    assert wall == walls.label(walls.HOOK_ONLY) and wall.startswith(walls.HOOK_ONLY)
+    assert ("NO kernel wall" in wall) is (os.geteuid() == 0)
 
 
 def test_the_report_names_the_wall(reference_result):

@@ -10,6 +10,7 @@ import pytest
 from autograder import PACKAGE_DIR
 from autograder.judge.scores import Scores
 from autograder.judge.submissions import Submission
+from autograder.sandbox.walls import UNSAFE_OPTION
 
 SUITES = PACKAGE_DIR / "suites"
 
@@ -51,6 +52,7 @@ def limit_options(args: argparse.Namespace) -> tuple[str, ...]:
     (autograder.judge.plugin), which have the same names."""
     given = {"--call-timeout": args.call_timeout, "--total-timeout": args.total_timeout,
              "--memory-mb": args.memory_mb, "--seed": getattr(args, "seed", None)}
-    isolation = ("--require-isolation",) if getattr(args, "require_isolation", None) else ()
+    walls = (*(("--require-isolation",) if getattr(args, "require_isolation", None) else ()),
+             *((UNSAFE_OPTION,) if getattr(args, "unsafe_without_walls", None) else ()))
     return tuple(part for option, value in given.items() if value is not None
-                 for part in (option, str(value) if isinstance(value, int) else f"{value:g}")) + isolation
+                 for part in (option, str(value) if isinstance(value, int) else f"{value:g}")) + walls

@@ -24,6 +24,7 @@ from autograder.judge.submissions import (
     Submission,
     SubmissionError,
 )
+from autograder.sandbox import walls
 from autograder.sandbox.door import SubmissionFileError, read_submission
 
 MARKERS = {
@@ -49,6 +50,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--no-hidden", action="store_true", help="skip the hidden tests")
     group.addoption("--require-isolation", action="store_true",
                     help="refuse to grade without a kernel wall around the submission")
+    group.addoption(walls.UNSAFE_OPTION, action="store_true",
+                    help="as root, grade even where no kernel wall can start (trusted work only)")
     group.addoption("--seed", type=int, default=None,
                     help="draw the random inputs from this seed (default: the one the judge "
                          "derives from the submission; a release always uses 0)")
@@ -141,6 +144,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     if report.when == "call" or (report.when == "setup" and report.failed):
         exercise = section_of(item)
         message = None
+        if call.excinfo is not None and isinstance(call.excinfo.value, walls.WallError):
+            # No wall, no grade: the whole grading stops (autograder.sandbox.door).
+            item.config.xor_scores.grader_error = str(call.excinfo.value)  # type: ignore[attr-defined]
+            item.session.shouldstop = "the sandbox's wall did not start"
         if call.excinfo is not None:
             message = message_for(call.excinfo.value, exercise)
             if message is None:  # a bug in the grader, not in the submission
@@ -183,7 +190,7 @@ def _sandbox(config: pytest.Config) -> SandboxSubmission:
                         memory_mb=int(config.getoption("--memory-mb")))
         config.xor_sandbox = SandboxSubmission(  # type: ignore[attr-defined]
             path, limits, require_isolation=config.getoption("--require-isolation"),
-            source=getattr(config, "xor_source", None))
+            unsafe=config.getoption("--unsafe-without-walls"), source=getattr(config, "xor_source", None))
     return config.xor_sandbox  # type: ignore[attr-defined]
 
 
@@ -222,7 +229,7 @@ def submission(request: pytest.FixtureRequest):
         scores.printed, scores.events = sandbox.printed(), list(sandbox.events)
         if note := sandbox.slow_train_note():
             scores.events.append(note)
-        scores.wall = sandbox.wall
+        scores.wall = walls.label(sandbox.wall)
         sandbox.close()
         config.xor_sandbox = None  # type: ignore[attr-defined]
 

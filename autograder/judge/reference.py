@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from autograder import SOLUTION_PATH
+from autograder.sandbox import wire
+from autograder.sandbox.protocol import Answer, Ask, Question
 
 if TYPE_CHECKING:
     from autograder.sandbox.calls import Call
@@ -52,24 +54,24 @@ class Lender:
         self._compiled: dict[tuple[str, str], Callable] = {}
         self._shapes: set[tuple] = set()  # the argument shapes answered: each costs a compile
 
-    def __call__(self, call: "Call", question: dict) -> dict:
-        from autograder.sandbox import wire
-
-        name, kind = str(question.get("name")), question.get("kind")
-        if name not in call.with_reference or kind not in ("shape", "value", "vjp"):
-            return {"error": f"the reference {name} is not lent to this call"}
+    def __call__(self, call: "Call", question: Question) -> Answer:
+        name, kind = question.name, question.kind
+        if name not in call.with_reference:  # the judge's own list: never a name the child chose
+            return Answer(error=f"the reference {name[:40]} is not lent to this call")
         try:
-            args = tuple(wire.decode(question["args"]))
+            args = wire.decode(question.args)
+            if not isinstance(args, tuple):
+                return Answer(error="the arguments of a reference function are not a tuple")
             refusal = self._refusal(name, args)
             if refusal:
-                return {"error": refusal}
-            if kind == "vjp":
-                answer = self._program(name, kind)(args, wire.decode(question["cotangent"]))
+                return Answer(error=refusal)
+            if kind == Ask.VJP:
+                answer = self._program(name, kind)(args, wire.decode(question.cotangent))
             else:
                 answer = self._program(name, kind)(*args)
-            return {"value": wire.encode(_plain(answer))}
+            return Answer(value=wire.encode(_plain(answer)))
         except Exception as error:  # the student's arguments did not fit the reference
-            return {"error": f"{type(error).__name__}: {str(error).splitlines()[0][:500]}"}
+            return Answer(error=f"{type(error).__name__}: {str(error).splitlines()[0][:500]}")
 
     def _refusal(self, name: str, args: tuple) -> str | None:
         """Why a question is not answered: the tests ask about small networks, a few shapes."""
@@ -91,16 +93,16 @@ class Lender:
             return f"the reference functions were asked about more than {LENT_SHAPES} argument shapes"
         return None
 
-    def _program(self, name: str, kind: str) -> Callable:
+    def _program(self, name: str, kind: Ask) -> Callable:
         import jax
 
         key = (name, kind)
         if key not in self._compiled:
             function = getattr(load(), name)
-            if kind == "shape":
+            if kind == Ask.SHAPE:
                 self._compiled[key] = lambda *args: jax.tree.map(
                     lambda s: np.zeros(s.shape, s.dtype), jax.eval_shape(function, *args))
-            elif kind == "value":
+            elif kind == Ask.VALUE:
                 self._compiled[key] = jax.jit(function)
             else:
                 self._compiled[key] = jax.jit(lambda args, cotangent: jax.vjp(function, *args)[1](cotangent))

@@ -31,6 +31,7 @@ class Scores:
     figures: dict[str, str] = field(default_factory=dict)  # plot name -> file, once drawn
     seed: int = 0  # the random inputs' (autograder.judge.seeds)
     wall: str = ""  # what isolated the submission (autograder.sandbox.walls), "" when nothing ran
+    grader_error: str = ""  # why no grade can be given (a wall that did not start): no report then
 
     def sort(self) -> None:
         """Put the results in the order of the exercises (the xor tests run first)."""

@@ -167,7 +167,7 @@ class SandboxSubmission(Submission):
     place are stand-ins that the judge answers for (autograder.sandbox.lent)."""
 
     def __init__(self, path: Path, limits: Limits | None = None, require_isolation: bool = False,
-                 source: bytes | None = None) -> None:
+                 source: bytes | None = None, unsafe: bool = False) -> None:
         """``source``: the file's bytes, read by the caller (autograder.sandbox.door.read_submission)."""
         self.path = Path(path)
         self.name = self.path.name
@@ -176,7 +176,7 @@ class SandboxSubmission(Submission):
         self.process = SandboxProcess(self.path, self.limits, lambda home: _reach(self.path, home),
                                       hidden_paths(), require_isolation=require_isolation,
                                       lender=reference.Lender(), source=source,
-                                      library=library_programs.ready())
+                                      library=library_programs.ready(), unsafe=unsafe)
 
     @property
     def wall(self) -> str:

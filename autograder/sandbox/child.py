@@ -21,8 +21,8 @@ import jax
 import jax.numpy  # noqa: F401  (imported before the submission can patch it)
 import numpy  # noqa: F401
 
-from autograder.sandbox import calls, lent, walls, wire
-from autograder.sandbox.wire import read_message, write_message
+from autograder.sandbox import calls, lent, protocol, walls, wire
+from autograder.sandbox.protocol import CallRequest, Launch, Lend, Lent, Ready, Reply, WallsUp
 
 # Audit events a submission never needs: other processes, the network, native code.
 FORBIDDEN_EVENTS = frozenset({
@@ -181,8 +181,8 @@ def import_submission(path: Path) -> dict:
 
 
 class Sandbox:
-    def __init__(self, settings: dict) -> None:
-        self.submission = Path(settings["submission"])
+    def __init__(self, settings: Launch) -> None:
+        self.submission = Path(settings.submission)
         self.namespace: dict = {}
         self.references: dict = {}
         self.options = {name: getattr(jax.config, name) for name in GUARDED_OPTIONS}
@@ -201,8 +201,8 @@ class Sandbox:
         for name, parameters in signatures.items():
             self.references[name] = lent.stand_in(name, parameters, line, GENUINE_JAX)
 
-    def answer(self, request: dict) -> dict:
-        call = calls.Call.from_wire(request["call"])
+    def answer(self, request: CallRequest) -> Reply:
+        call = request.call
         self.restore_options()
         if call.with_reference != self.injected:
             self.clear_caches()  # jit caches would keep the functions seen at trace time
@@ -212,10 +212,11 @@ class Sandbox:
         except BaseException as error:  # the submission may raise anything, SystemExit too
             if isinstance(error, KeyboardInterrupt):
                 raise
-            return {"error": calls.report_error(error, str(self.submission)).to_wire()}
+            return Reply(request.token, error=calls.report_error(error, str(self.submission)),
+                         programs=programs())
         finally:
             self.restore_options()
-        return {"value": wire.encode(value)}
+        return Reply(request.token, value=wire.encode(value), programs=programs())
 
 
 def close_side_doors() -> None:
@@ -254,18 +255,26 @@ def drop_to(uid: int) -> None:
         os._exit(3)
 
 
-def build_wall(settings: dict) -> str:
-    """The wall the judge asked for, as far as it can be built here; returns what holds."""
-    wall = settings.get("wall", "")
-    if wall != walls.LANDLOCK:
-        return wall  # namespaces are built around this process; the hook is installed by main
+# The exit status of a child whose wall could not be built: the judge reports a grader error.
+WALL_FAILED = 70
+
+
+def build_wall(settings: Launch) -> None:
+    """Raise the wall the judge chose, or exit: never run a submission behind a weaker one.
+    (Namespaces are built around this process by bubblewrap; the hook is installed by main.)"""
+    if settings.wall != walls.LANDLOCK:
+        return
     from autograder.sandbox import confine
 
     try:
-        confine.confine(settings["readable"], [settings["home"]], settings.get("max_processes") or None)
+        confine.confine(list(settings.readable), [settings.home], settings.max_processes or None)
     except confine.ConfineError as error:
-        return f"{walls.HOOK_ONLY} ({walls.LANDLOCK} failed: {error})"
-    return wall
+        print(f"the {walls.LANDLOCK} wall could not be built: {error}", flush=True)
+        os._exit(WALL_FAILED)
+
+
+def programs() -> tuple[int, int]:
+    return PROGRAMS["compiled"] - PROGRAMS["loaded"], PROGRAMS["loaded"]
 
 
 def main(argv: list[str]) -> int:
@@ -273,42 +282,39 @@ def main(argv: list[str]) -> int:
         drop_to(int(argv[2]))
     requests = os.fdopen(int(argv[0]), "rb")
     replies = os.fdopen(int(argv[1]), "wb")
-    settings = read_message(requests)
+    settings = protocol.read(requests, (Launch,))
     if settings is None:
         return 2
     count_programs()
-    read_library_programs(settings.get("library"))
+    read_library_programs(settings.library)
     sandbox = Sandbox(settings)  # takes the options as set now, to restore before every call
-    if settings.get("wall") != walls.NAMESPACES:  # in a PID namespace the judge is not the parent
-        die_with(settings["judge"])
-    wall = build_wall(settings)  # before the side doors close: libseccomp is found by running ldconfig
+    if settings.wall != walls.NAMESPACES:  # in a PID namespace the judge is not the parent
+        die_with(settings.judge_pid)
+    build_wall(settings)  # before the side doors close: libseccomp is found by running ldconfig
     close_side_doors()
-    set_limits(settings["memory_mb"], settings["cpu_seconds"], settings["file_mb"],
-               settings.get("max_processes", 0))
-    guard = Guard(settings["blocked"], settings["home"], settings["private"], settings["allowed"])
+    set_limits(settings.memory_mb, settings.cpu_seconds, settings.file_mb, settings.max_processes)
+    guard = Guard(list(settings.blocked), settings.home, list(settings.private), list(settings.allowed))
     sys.path[:] = [p for p in sys.path if p and not guard._blocked(p)]
     sys.path.insert(0, str(sandbox.submission.parent))
-    os.chdir(settings["home"])
+    os.chdir(settings.home)
     sys.addaudithook(guard)
+    protocol.write(replies, WallsUp())  # the last message the submission cannot have touched
     try:
         sandbox.namespace = import_submission(sandbox.submission)
-        ready: dict = {"ready": True, "wall": wall}
+        ready = Ready()
     except BaseException as error:
-        ready = {"ready": False, "wall": wall,
-                 "error": calls.report_error(error, str(sandbox.submission)).to_wire()}
+        ready = Ready(calls.report_error(error, str(sandbox.submission)))
     sys.stdout.flush()
-    write_message(replies, ready)
+    protocol.write(replies, ready)
     line = lent.JudgeLine(requests, replies)
-    while (request := read_message(requests)) is not None:
-        if "lend" in request:
-            sandbox.lend(request["lend"], line)
-            write_message(replies, {"ok": True})
+    while (request := protocol.read(requests, (Lend, CallRequest))) is not None:
+        if isinstance(request, Lend):
+            sandbox.lend(request.signatures, line)
+            protocol.write(replies, Lent())
             continue
         reply = sandbox.answer(request)
-        reply["token"] = request.get("token")
-        reply["programs"] = [PROGRAMS["compiled"] - PROGRAMS["loaded"], PROGRAMS["loaded"]]
         sys.stdout.flush()
-        write_message(replies, reply)
+        protocol.write(replies, reply)
     return 0
 
 

