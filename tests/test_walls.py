@@ -16,7 +16,7 @@ from conftest import ROOT, run_grader
 from autograder import XLA_CACHE_DIR
 from autograder.sandbox import walls
 from autograder.sandbox.calls import Call
-from autograder.sandbox.door import Limits, SandboxProcess
+from autograder.sandbox.door import Limits, SandboxProcess, SubmissionError
 
 NO_REACH = {"blocked": [], "private": [], "allowed": []}
 HIDDEN = [ROOT / "autograder", ROOT / "solutions", XLA_CACHE_DIR]
@@ -74,12 +74,23 @@ FACTS = [reads(SOLUTION), reads(JUDGE), lists(CACHE), lists(SANDBOXES), writes(O
 def relu(x):
     return jnp.array(FACTS)
 '''
+# relu(0) ends the process: the judge must start another to ask again.
+CRASH_ON_ZERO = """
+asked = relu
+
+
+def relu(x):
+    if float(x[0]) == 0:
+        os._exit(1)
+    return asked(x)
+"""
 QUESTIONS = ("reads the reference", "reads the judge", "lists the compile cache", "lists other sandboxes",
              "writes outside its folder", "writes its own folder", "starts a process")
 
 
-def facts(tmp_path: Path, wall: str) -> dict[str, bool]:
-    """What a submission behind ``wall`` could do, asked from inside."""
+def facts(tmp_path: Path, wall: str, restarts: int = 0) -> dict[str, bool]:
+    """What a submission behind ``wall`` could do, asked from inside (after its process
+    ended ``restarts`` times, and the judge started another each time)."""
     entry = XLA_CACHE_DIR / f"probe-entry-{os.getpid()}"
     with contextlib.suppress(OSError):  # an ordinary user may not write root's cache: it is listed anyway
         XLA_CACHE_DIR.mkdir(parents=True, exist_ok=True)
@@ -91,13 +102,16 @@ def facts(tmp_path: Path, wall: str) -> dict[str, bool]:
                  "JUDGE": ROOT / "autograder" / "judge" / "grading.py", "CACHE": XLA_CACHE_DIR,
                  "SANDBOXES": Path("/tmp/xor-kit-sandboxes"),
                  "OUTSIDE": outside / "planted.txt"}
-    source = "".join(f"{name} = {str(path)!r}\n" for name, path in constants.items()) + PROBE
+    source = "".join(f"{name} = {str(path)!r}\n" for name, path in constants.items()) + PROBE + CRASH_ON_ZERO
     submission = tmp_path / "xor_net.py"
     submission.write_text(source)
     process = SandboxProcess(submission, Limits(), lambda home: NO_REACH, HIDDEN, wall=wall,
                              unsafe=wall == walls.HOOK_ONLY)
     try:
-        answer = process.call(Call("relu", (np.zeros(1, np.float32),)))
+        for _ in range(restarts):
+            with pytest.raises(SubmissionError, match="ended"):
+                process.call(Call("relu", (np.zeros(1, np.float32),)))
+        answer = process.call(Call("relu", (np.ones(1, np.float32),)))
         assert process.wall == wall
     finally:
         process.close()
@@ -109,6 +123,14 @@ def facts(tmp_path: Path, wall: str) -> dict[str, bool]:
 @pytest.mark.parametrize("wall", AVAILABLE)
 def test_behind_a_kernel_wall_a_submission_reaches_its_own_folder_only(tmp_path, wall):
     got = facts(tmp_path, wall)
+    assert got == {q: q == "writes its own folder" or (q == "starts a process" and wall == walls.NAMESPACES)
+                   for q in QUESTIONS}, got
+
+
+@pytest.mark.parametrize("wall", AVAILABLE)
+def test_a_restarted_sandbox_is_walled_as_the_first(tmp_path, wall):
+    """Every start after a crash gets the judge's wall again (nothing the child said changes it)."""
+    got = facts(tmp_path, wall, restarts=2)
     assert got == {q: q == "writes its own folder" or (q == "starts a process" and wall == walls.NAMESPACES)
                    for q in QUESTIONS}, got
 

@@ -23,3 +23,23 @@ def test_forged_dtypes_are_refused():
         decode({"array": {"dtype": "object", "shape": [1], "data": ""}})
     with pytest.raises(ValueError):
         decode({"array": {"dtype": "float32", "shape": [10], "data": ""}})
+
+
+def test_dict_keys_must_be_strings_so_no_key_can_be_made_to_collide():
+    """An int's hash is chosen by whoever writes it (multiples of 2**61 - 1 share one slot):
+    the judge's decoder takes string keys only, and the child's encoder sends others opaque."""
+    colliding = {"dict": [[{"int": str(k * (2**61 - 1))}, {"int": "0"}] for k in range(1000)]}
+    with pytest.raises(ValueError, match="not a string"):
+        decode(colliding)
+    assert isinstance(decode(encode({1: 2})), Opaque)
+
+
+def test_decoding_is_bounded_in_depth_and_shape():
+    deep: dict = {"int": "1"}
+    for _ in range(40):
+        deep = {"list": [deep]}
+    with pytest.raises(ValueError, match="levels deep"):
+        decode(deep)
+    for shape in ([-1, -4], [1] * 9, [2.0, 2.0]):
+        with pytest.raises(ValueError):
+            decode({"array": {"dtype": "float32", "shape": shape, "data": "AAAAAAAAAAAAAAAAAAAAAA=="}})

@@ -103,6 +103,8 @@ class SandboxProcess:
         self.limits = limits
         self.spent = 0.0  # seconds the submission has used, import included
         self.import_error: SubmissionError | None = None
+        # Set once the child broke the protocol (only a hostile one can): it is not started again.
+        self.broken: ErrorReport | None = None
         self.events: list[str] = []  # what happened to the sandbox, for the report
         self._process: subprocess.Popen | None = None
         self._drainer: threading.Thread | None = None
@@ -253,7 +255,7 @@ class SandboxProcess:
             self._output_dropped += max(len(chunk) - max(room, 0), 0)
 
     def printed(self) -> str:
-        text = self._output.decode(errors="replace")
+        text = protocol.visible(self._output.decode(errors="replace"))
         if self._output_dropped:
             text += f"\n... ({self._output_dropped} more bytes not kept)"
         return text
@@ -362,7 +364,9 @@ class SandboxProcess:
             self._kill()
             message = f"the process running your code ended (exit status {code}) while {doing}"
             if isinstance(error, ProtocolError):
-                message = f"the process running your code sent {error} while {doing}"
+                message = (f"the process running your code sent {error} while {doing}; the grader "
+                           "stopped talking to it, so nothing more of your code was run")
+                self.broken = ErrorReport("ProtocolError", message)
             elif alive and not isinstance(error, EOFError):
                 message = f"the process running your code sent something unreadable while {doing}"
             self.events.append(message)
@@ -388,14 +392,14 @@ class SandboxProcess:
         never again once its import failed: it would fail (or hang) the same way."""
         if self._process is not None and self._launched is not None:
             self._await_ready()
-        elif self._process is None and self.import_error is None:
+        elif self._process is None and self.import_error is None and self.broken is None:
             self._start()
 
     def lend(self, signatures: dict[str, list[list]], call: Call) -> None:
         """Put stand-ins for the reference functions named in ``signatures`` (name -> its
         parameters) in the child; they ask ``lender`` from inside calls (autograder.sandbox.lent)."""
         self.start()
-        if self.import_error is not None:
+        if self.import_error is not None or self.broken is not None:
             return
         self._exchange(Lend(signatures), self.limits.call_seconds, call, "loading reference functions",
                        expected=(Lent,))
@@ -409,6 +413,8 @@ class SandboxProcess:
             message = (f"{self.hung[call.function]} (an earlier call of {call.function} timed out, "
                        "so it was not called again)")
             raise SubmissionError(call, "timeout", ErrorReport("TimeoutError", message))
+        if self.broken is not None:
+            raise SubmissionError(call, "crashed", self.broken)
         self.start()
         if self.import_error is not None:
             raise SubmissionError(call, self.import_error.kind, self.import_error.report)
@@ -427,8 +433,10 @@ class SandboxProcess:
             return wire.decode(reply.value)
         except (ValueError, RecursionError) as error:
             self._kill()
-            report = ErrorReport("ProtocolError", f"your function returned something unreadable ({error})")
-            raise SubmissionError(call, "crashed", report) from None
+            message = (f"the process running your code sent a value the grader cannot read "
+                       f"({str(error)[:200]}); nothing more of your code was run")
+            self.broken = ErrorReport("ProtocolError", message)
+            raise SubmissionError(call, "crashed", self.broken) from None
         finally:
             self.spent += time.monotonic() - started
 

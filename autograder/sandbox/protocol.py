@@ -20,6 +20,7 @@ chooses a wall, a path, a process or a score: docs/trust.md lists each field and
 
 import enum
 import json
+import re
 import struct
 from dataclasses import dataclass, field, fields
 from typing import Any, BinaryIO, ClassVar, TypeVar
@@ -35,6 +36,15 @@ MAX_CONTAINERS = 200_000
 MAX_QUESTIONS_PER_CALL = 50_000
 MAX_QUESTION_BYTES_PER_CALL = 256 << 20
 MAX_TEXT = 4000
+
+
+# Characters that would act in a terminal or hide in a report (escape sequences, bidi
+# overrides, zero-width ones): what a child sends shows them as escapes instead.
+INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def visible(text: str) -> str:
+    return INVISIBLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 class ProtocolError(ValueError):
@@ -203,7 +213,7 @@ def read(stream: BinaryIO, expected: tuple[type[M], ...]) -> M | None:
 def _text(value: Any, limit: int = MAX_TEXT) -> str:
     if not isinstance(value, str):
         raise TypeError("not a string")
-    return value[:limit]
+    return visible(value[:limit])
 
 
 def _strings(value: Any) -> tuple[str, ...]:

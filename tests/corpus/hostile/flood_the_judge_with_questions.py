@@ -15,7 +15,7 @@ EPOCHS = 500
 
 
 def flood():
-    question = json.dumps({"ask": {"kind": "value", "name": "predict", "args": None}}).encode()
+    question = json.dumps({"type": "question", "kind": "value", "name": "predict", "args": None}).encode()
     frame = struct.pack(">I", len(question)) + question
     for _ in range(100_000):
         os.write(int(sys.argv[2]), frame)
