@@ -7,8 +7,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 KIT_ROOT = PACKAGE_DIR.parent
 SOLUTION_PATH = KIT_ROOT / "solutions" / "xor_net.py"
 EXERCISE_PATH = KIT_ROOT / "exercises" / "xor_net.py"
-# Compiled XLA programs, written only by the trusted judge, read by the sandboxes: the
-# same random draws and the same code compile once per machine, not once per student.
+# The judge's own compiled XLA programs (the reference's among them): written and read by
+# the judge only, never in a sandbox's reach (autograder.judge.submissions.hidden_paths).
 XLA_CACHE_DIR = Path(os.environ.get("XOR_KIT_XLA_CACHE", KIT_ROOT / ".cache" / "xla"))
 
 # The exercises in the order students do them and the grader grades them.
@@ -18,7 +18,7 @@ END_TO_END = "xor"
 SECTIONS = (*EXERCISES, END_TO_END)
 
 # Which exercises each exercise calls. Its tests run it with the reference
-# versions of these, so one mistake costs one exercise (SPEC section 2).
+# versions of these, so one mistake costs one exercise (docs/contract.md).
 CALLS = {
     "relu": (),
     "init_params": (),

@@ -1,4 +1,4 @@
-"""SPEC: with the defaults, the reference reproduces XOR from every PRNGKey(i), i < 1000."""
+"""docs/contract.md: with the defaults, the reference reproduces XOR from every PRNGKey(i), i < 1000."""
 
 import jax
 import jax.numpy as jnp

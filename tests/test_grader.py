@@ -1,5 +1,5 @@
 """The grader end to end: the reference gets full marks, the stubs get zero, and the
-report and exit codes are as SPEC section 2 says."""
+report and exit codes are as docs/contract.md says."""
 
 import json
 

@@ -113,8 +113,8 @@ SLOW_TRAIN_SECONDS = 10.0  # the reference's train takes about 1 s in all for th
 
 
 def use_compilation_cache() -> None:
-    """Read and write compiled programs in XLA_CACHE_DIR (the judge; a sandbox only reads it,
-    ``autograder.sandbox.child.read_compilation_cache``)."""
+    """Read and write compiled programs in XLA_CACHE_DIR: the judge's own, out of every
+    sandbox's reach (a sandbox reads JAX's library programs only: ``child.read_library_programs``)."""
     import jax
 
     with contextlib.suppress(OSError):

@@ -20,7 +20,7 @@ TRANSFORMS = ("jit", "grad", "vmap", "size")
 COMPILE_FIRST = {
     "relu": (), "predict": (), "batched_predict": (), "loss": (), "update": (),
 }
-# The exercises' parameters (SPEC section 1), to name the arguments of a call in feedback.
+# The exercises' parameters (docs/contract.md), to name the arguments of a call in feedback.
 PARAMETERS = {
     "relu": ("x",), "init_params": ("key", "input_dims", "n_hidden", "output_dims", "scale"),
     "predict": ("params", "x"), "batched_predict": ("params", "X"), "loss": ("params", "x", "y"),
@@ -247,7 +247,7 @@ def program_size(jaxpr: Any) -> int:
 
 
 def _to_jax(value: Any, jax: Any) -> Any:
-    """Arrays become ``jax.Array`` (SPEC: every exercise takes jax.Array inputs)."""
+    """Arrays become ``jax.Array`` (docs/contract.md: every exercise takes jax.Array inputs)."""
     if hasattr(value, "dtype") and hasattr(value, "shape"):
         return jax.device_put(value)  # jnp.asarray would compile a program per shape
     if isinstance(value, dict):
