@@ -232,6 +232,38 @@ def _other_than(sc: Any, pid: int) -> list[Any]:
     return comparisons
 
 
+def _restrict(abi: int, ruleset: int, rules: "pyseccomp.SyscallFilter", max_processes: int | None) -> int:
+    """RLIMIT_NPROC, no_new_privs, the seccomp filter, then Landlock; the flags it used."""
+    try:
+        if max_processes is not None:
+            _, hard = resource.getrlimit(resource.RLIMIT_NPROC)
+            bound = max_processes if hard == resource.RLIM_INFINITY else min(max_processes, hard)
+            resource.setrlimit(resource.RLIMIT_NPROC, (bound, bound))
+        if _libc().prctl(PR_SET_NO_NEW_PRIVS, *map(ctypes.c_ulong, (1, 0, 0, 0))) != 0:
+            raise ConfineError(f"prctl(PR_SET_NO_NEW_PRIVS) failed: {os.strerror(ctypes.get_errno())}")
+        # seccomp first: libseccomp is loaded while files can still be read, and the filter
+        # spares prctl and Landlock's own calls, so Landlock can follow (the other order works
+        # too, with libseccomp loaded beforehand).
+        try:
+            rules.load()
+        except OSError as error:
+            raise ConfineError(f"cannot load the seccomp filter: {error.strerror or error}") from None
+        # Below ABI 8 this confines the calling thread and the threads and processes it
+        # creates later, not threads that exist already (seccomp above holds for them all).
+        # Right after ``import jax`` the only other thread is numpy's BLAS worker, which runs
+        # no Python: acceptable. Once JAX's backend has started, its pool threads exist, and
+        # they do run Python (``jax.pure_callback`` and the like): hence "call it
+        # before the first array", and the count of older threads in the description.
+        flags = LANDLOCK_RESTRICT_SELF_TSYNC if abi >= 8 else 0
+        try:
+            _syscall(LANDLOCK_SYSCALLS[platform.machine()][2], ctypes.c_int(ruleset), ctypes.c_uint32(flags))
+        except OSError as error:
+            raise ConfineError(f"landlock_restrict_self failed: {error.strerror}") from None
+    except (OSError, ValueError) as error:  # setrlimit
+        raise ConfineError(f"cannot set RLIMIT_NPROC: {error}") from None
+    return flags
+
+
 def confine(readable: list[str], writable: list[str], max_processes: int | None = None) -> str:
     """Confine this process for good, seccomp then Landlock; return what held, such as
     ``"landlock ABI 7 + seccomp"``.
@@ -268,32 +300,7 @@ def confine(readable: list[str], writable: list[str], max_processes: int | None 
     except OSError:  # no /proc: say nothing rather than guess
         older_threads = 0
     try:
-        if max_processes is not None:
-            _, hard = resource.getrlimit(resource.RLIMIT_NPROC)
-            bound = max_processes if hard == resource.RLIM_INFINITY else min(max_processes, hard)
-            resource.setrlimit(resource.RLIMIT_NPROC, (bound, bound))
-        if _libc().prctl(PR_SET_NO_NEW_PRIVS, *map(ctypes.c_ulong, (1, 0, 0, 0))) != 0:
-            raise ConfineError(f"prctl(PR_SET_NO_NEW_PRIVS) failed: {os.strerror(ctypes.get_errno())}")
-        # seccomp first: libseccomp is loaded while files can still be read, and the filter
-        # spares prctl and Landlock's own calls, so Landlock can follow (the other order works
-        # too, with libseccomp loaded beforehand).
-        try:
-            rules.load()
-        except OSError as error:
-            raise ConfineError(f"cannot load the seccomp filter: {error.strerror or error}") from None
-        # Below ABI 8 this confines the calling thread and the threads and processes it
-        # creates later, not threads that exist already (seccomp above holds for them all).
-        # Right after ``import jax`` the only other thread is numpy's BLAS worker, which runs
-        # no Python: acceptable. Once JAX's backend has started, its pool threads exist, and
-        # they do run Python (``jax.pure_callback`` and the like): hence "call it
-        # before the first array", and the count of older threads in the description.
-        flags = LANDLOCK_RESTRICT_SELF_TSYNC if abi >= 8 else 0
-        try:
-            _syscall(LANDLOCK_SYSCALLS[platform.machine()][2], ctypes.c_int(ruleset), ctypes.c_uint32(flags))
-        except OSError as error:
-            raise ConfineError(f"landlock_restrict_self failed: {error.strerror}") from None
-    except (OSError, ValueError) as error:  # setrlimit
-        raise ConfineError(f"cannot set RLIMIT_NPROC: {error}") from None
+        flags = _restrict(abi, ruleset, rules, max_processes)
     finally:
         os.close(ruleset)
     held = f"landlock ABI {abi} + seccomp"

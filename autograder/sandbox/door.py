@@ -157,13 +157,7 @@ class SandboxProcess:
         if home is not None and uid is not None:
             os.chown(home, uid, uid)  # a new folder in root's SANDBOX_ROOT: no one else can swap it
         inside = Path(walls.INSIDE_HOME) if namespaces else home
-        env = {
-            "PATH": "/usr/bin:/bin", "HOME": str(inside), "TMPDIR": str(inside), "MPLCONFIGDIR": str(inside),
-            "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0",
-            "PYTHONPATH": walls.INSIDE_KIT if namespaces else str(PACKAGE_PARENT),
-            "TF_CPP_MIN_LOG_LEVEL": "3",
-        }
-        env.update(jax_environment())
+        env = child_environment(inside, walls.INSIDE_KIT if namespaces else str(PACKAGE_PARENT))
         library = self.library if self.wall in walls.KERNEL_WALLS else None
         user: dict[str, Any] = {}
         passed = [requests_r, replies_w]
@@ -190,12 +184,19 @@ class SandboxProcess:
         self._drainer = threading.Thread(target=self._drain, args=(self._process.stdout, self._stop_draining),
                                          daemon=True)
         self._drainer.start()
+        # Where bubblewrap binds the interpreter in for the uid (walls.as_uid), it is the child's parent.
+        parent = self._process.pid if launch is not None and not user else os.getpid()
+        settings = self._settings(home, inside, parent, library, namespaces)
+        self._launched = time.monotonic()
+        with contextlib.suppress(TimeoutError, OSError):  # if unread, _await_ready says so
+            self._write_all(protocol.framed(settings), self._launched + self.limits.import_seconds)
+
+    def _settings(self, home: Path | None, inside: Path, parent: int, library: Path | None,
+                  namespaces: bool) -> Launch:
         reach = self.reach(home) if home is not None else {"blocked": [], "private": [], "allowed": []}
         readable = [*walls.readable_paths(self.hidden), str(ROOM), str(ROOM.parent / "__init__.py"),
                     *([str(library)] if library else [])]
-        # Where bubblewrap binds the interpreter in for the uid (walls.as_uid), it is the child's parent.
-        parent = self._process.pid if launch is not None and not user else os.getpid()
-        settings = Launch(
+        return Launch(
             submission=str(inside / "xor_net.py"), home=str(inside), judge_pid=parent, wall=self.wall,
             readable=tuple(readable), blocked=tuple(reach["blocked"]), private=tuple(reach["private"]),
             allowed=tuple(reach["allowed"]),
@@ -203,9 +204,6 @@ class SandboxProcess:
             memory_mb=self.limits.memory_mb, file_mb=self.limits.file_mb,
             cpu_seconds=int(self.limits.total_seconds + self.limits.import_seconds + 30),
             max_processes=MAX_PROCESSES if self.lease.uid is not None else 0)
-        self._launched = time.monotonic()
-        with contextlib.suppress(TimeoutError, OSError):  # if unread, _await_ready says so
-            self._write_all(protocol.framed(settings), self._launched + self.limits.import_seconds)
 
     def _await_ready(self) -> None:
         """The child's two answers to its settings: its walls are up (before the submission
@@ -454,6 +452,15 @@ MAX_PROCESSES = 512
 # time than they save run time (about a third of the compiling; results move in the last bits).
 FAST_COMPILE = "--xla_backend_optimization_level=0"
 PASSED_ENV = ("JAX_PLATFORMS", "XLA_FLAGS", "LANG", "LC_ALL", "CUDA_VISIBLE_DEVICES")
+
+
+def child_environment(home: Path, kit: str) -> dict[str, str]:
+    """All a sandbox child gets of an environment: its home, the kit's sandbox room, JAX's flags."""
+    return {
+        "PATH": "/usr/bin:/bin", "HOME": str(home), "TMPDIR": str(home), "MPLCONFIGDIR": str(home),
+        "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0", "PYTHONPATH": kit,
+        "TF_CPP_MIN_LOG_LEVEL": "3", **jax_environment(),
+    }
 
 
 def jax_environment() -> dict[str, str]:
