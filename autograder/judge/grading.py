@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from autograder import PACKAGE_DIR
+from autograder.judge.plugin import RUN, GradingRun
 from autograder.judge.scores import Scores
 from autograder.judge.submissions import Submission
 from autograder.sandbox.walls import UNSAFE_OPTION
@@ -24,9 +25,7 @@ class _Collector:
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_configure(self, config: pytest.Config) -> None:
-        config.xor_scores = self.scores  # type: ignore[attr-defined]
-        config.xor_submission = self.submission  # type: ignore[attr-defined]
-        config.xor_reference = self.reference  # type: ignore[attr-defined]
+        config.stash[RUN] = GradingRun(self.scores, self.submission, self.reference)
 
 
 def grade_file(path: Path, extra_args: tuple[str, ...] = (), quiet: bool = True,

@@ -103,9 +103,9 @@ def run_test(test: GradedTest, submission: Any, reference: Any) -> Outcome:
     from autograder.judge.scores import Scores
 
     # The parts of pytest's `request` that the suites use (test_xor keeps its output there).
-    request = SimpleNamespace(node=SimpleNamespace(user_properties=[]),
-                              config=SimpleNamespace(xor_scores=Scores()))
-    fixtures = {"submission": submission, "reference": reference, "request": request}
+    kept = Scores()
+    request = SimpleNamespace(node=SimpleNamespace(user_properties=[]), getfixturevalue=lambda name: kept)
+    fixtures = {"submission": submission, "reference": reference, "request": request, "scores": kept}
     wanted = inspect.signature(test.function).parameters
     outcome = Outcome(test)
     try:

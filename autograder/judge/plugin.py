@@ -6,6 +6,7 @@ works as well as ``python -m autograder grade``.
 
 import contextlib
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,25 @@ from autograder.judge.submissions import (
 )
 from autograder.sandbox import walls
 from autograder.sandbox.door import SubmissionFileError, read_submission
+
+
+@dataclass
+class GradingRun:
+    """One grading's state, kept in pytest's stash (``RUN``): what is graded and what came out."""
+
+    scores: Scores = field(default_factory=Scores)
+    submission: Submission | None = None  # given by the caller (a notebook's namespace), else the sandbox
+    reference: Submission | None = None  # given by the caller, who closes it
+    source: bytes | None = None  # the submission file's bytes, read once (what the sandbox runs)
+    sandbox: SandboxSubmission | None = None  # made on first use
+
+
+RUN = pytest.StashKey[GradingRun]()
+
+
+def run_of(config: pytest.Config) -> GradingRun:
+    return config.stash[RUN]
+
 
 MARKERS = {
     "relu": "the relu exercise", "init_params": "the init_params exercise",
@@ -60,12 +80,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     for name, description in MARKERS.items():
         config.addinivalue_line("markers", f"{name}: {description}")
-    if not hasattr(config, "xor_scores"):
-        config.xor_scores = Scores()  # type: ignore[attr-defined]
-    if not hasattr(config, "xor_submission"):
-        config.xor_submission = None  # type: ignore[attr-defined]
-    config.xor_scores.seed = grading_seed(config)  # type: ignore[attr-defined]
-    checks.use_seed(config.xor_scores.seed)  # type: ignore[attr-defined]
+    run = config.stash.setdefault(RUN, GradingRun())  # a caller (grading.grade_file) may have set it
+    run.scores.seed = grading_seed(config)
+    checks.use_seed(run.scores.seed)
 
 
 def grading_seed(config: pytest.Config) -> int:
@@ -76,14 +93,13 @@ def grading_seed(config: pytest.Config) -> int:
     if given is not None and given != seeds.FIXED and not reference_solution.available():
         raise pytest.UsageError(f"this kit has no reference solution: it checks with the "
                                 f"inputs of seed {seeds.FIXED} only")
-    if config.xor_submission is None:  # type: ignore[attr-defined]
-        try:
-            config.xor_source = read_submission(_submission_path(config))  # type: ignore[attr-defined]
-        except SubmissionFileError:
-            config.xor_source = None  # type: ignore[attr-defined]  # the fixture says what is wrong
+    run = run_of(config)
+    if run.submission is None:
+        with contextlib.suppress(SubmissionFileError):  # if unreadable, the fixture says what is wrong
+            run.source = read_submission(_submission_path(config))
     if given is not None:
         return given
-    source = getattr(config, "xor_source", None)
+    source = run.source
     if source is None or not reference_solution.available():
         return seeds.FIXED
     return seeds.for_submission(source)
@@ -146,20 +162,20 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         message = None
         if call.excinfo is not None and isinstance(call.excinfo.value, walls.WallError):
             # No wall, no grade: the whole grading stops (autograder.sandbox.door).
-            item.config.xor_scores.grader_error = str(call.excinfo.value)  # type: ignore[attr-defined]
+            run_of(item.config).scores.grader_error = str(call.excinfo.value)
             item.session.shouldstop = "the sandbox's wall did not start"
         if call.excinfo is not None:
             message = message_for(call.excinfo.value, exercise)
             if message is None:  # a bug in the grader, not in the submission
                 error = call.excinfo.value
                 message = grader_failure(error)
-                item.config.xor_scores.internal_errors.append(  # type: ignore[attr-defined]
+                run_of(item.config).scores.internal_errors.append(
                     f"{item.nodeid}: {type(error).__name__}: {error}")
             report.longrepr = message
         mark = item.get_closest_marker("points")
         extra = "\n".join(str(v) for k, v in item.user_properties if k == "output")
         output = message or (str(report.longrepr) if report.failed else "")
-        item.config.xor_scores.results.append(TestResult(  # type: ignore[attr-defined]
+        run_of(item.config).scores.results.append(TestResult(
             name=test_name(item), exercise=exercise,
             points=float(mark.args[0]) if mark else 0.0,
             hidden=item.get_closest_marker("hidden") is not None,
@@ -181,63 +197,67 @@ def capped(text: str) -> str:
 
 def _sandbox(config: pytest.Config) -> SandboxSubmission:
     """The session's sandbox for the submission file, made on first use."""
-    if getattr(config, "xor_sandbox", None) is None:
+    run = run_of(config)
+    if run.sandbox is None:
         path = _submission_path(config)
         if not path.is_file():
             raise pytest.UsageError(f"no submission file at {path}")
         limits = Limits(call_seconds=config.getoption("--call-timeout"),
                         total_seconds=config.getoption("--total-timeout"),
                         memory_mb=int(config.getoption("--memory-mb")))
-        config.xor_sandbox = SandboxSubmission(  # type: ignore[attr-defined]
+        run.sandbox = SandboxSubmission(
             path, limits, require_isolation=config.getoption("--require-isolation"),
-            unsafe=config.getoption("--unsafe-without-walls"), source=getattr(config, "xor_source", None))
-    return config.xor_sandbox  # type: ignore[attr-defined]
+            unsafe=config.getoption("--unsafe-without-walls"), source=run.source)
+    return run.sandbox
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     """Start the sandbox while pytest collects the suites (a tenth of a grading, on a core
     that would wait otherwise). Whatever goes wrong here, the fixture says again."""
-    config = session.config
-    if (config.xor_submission is None and getattr(config, "xor_source", None) is not None  # type: ignore[attr-defined]
-            and not config.option.collectonly):
+    run = run_of(session.config)
+    if run.submission is None and run.source is not None and not session.config.option.collectonly:
         with contextlib.suppress(Exception):
-            _sandbox(config).process.start_soon()
+            _sandbox(session.config).process.start_soon()
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     """A sandbox started early that no test used (a collection error) ends with the session,
     not with the process: a class's grader process lives on to grade the next student."""
-    sandbox = getattr(session.config, "xor_sandbox", None)
-    if sandbox is not None:
-        sandbox.close()
-        session.config.xor_sandbox = None  # type: ignore[attr-defined]
+    run = run_of(session.config)
+    if run.sandbox is not None:
+        run.sandbox.close()
+        run.sandbox = None
+
+
+@pytest.fixture(scope="session")
+def scores(request: pytest.FixtureRequest) -> Scores:
+    """This grading's scores, for a suite that keeps something for the report (the plots)."""
+    return run_of(request.config).scores
 
 
 @pytest.fixture(scope="session")
 def submission(request: pytest.FixtureRequest):
     """The submission under test: in a sandbox process, or a notebook's namespace."""
-    config = request.config
-    given: Submission | None = config.xor_submission  # type: ignore[attr-defined]
-    if given is not None:
-        yield given
+    run = run_of(request.config)
+    if run.submission is not None:
+        yield run.submission
         return
-    sandbox = _sandbox(config)
+    sandbox = _sandbox(request.config)
     try:
         yield sandbox
     finally:
-        scores = config.xor_scores  # type: ignore[attr-defined]
-        scores.printed, scores.events = sandbox.printed(), list(sandbox.events)
+        run.scores.printed, run.scores.events = sandbox.printed(), list(sandbox.events)
         if note := sandbox.slow_train_note():
-            scores.events.append(note)
-        scores.wall = walls.label(sandbox.wall)
+            run.scores.events.append(note)
+        run.scores.wall = walls.label(sandbox.wall)
         sandbox.close()
-        config.xor_sandbox = None  # type: ignore[attr-defined]
+        run.sandbox = None
 
 
 @pytest.fixture(scope="session")
 def reference(request: pytest.FixtureRequest):
     """The reference's answers: recorded, or computed when this kit has the reference."""
-    given: Submission | None = getattr(request.config, "xor_reference", None)
+    given = run_of(request.config).reference
     if given is not None:  # grade_file's caller's, who closes it
         yield given
         return
@@ -249,7 +269,7 @@ def reference(request: pytest.FixtureRequest):
 
 def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
 
-    scores = config.xor_scores  # type: ignore[attr-defined]
+    scores = run_of(config).scores
     if scores.results:
         terminalreporter.write_sep("=", "score")
         terminalreporter.write_line(score_table(scores))
