@@ -1,4 +1,4 @@
-"""Run a command as another uid, the way the judge runs a sandbox (autograder.sandbox.walls.as_uid):
+"""Run a command as another uid, the way the judge runs a sandbox (autograder.launch.walls.as_uid):
 where the interpreter lies in a private folder (pyenv in root's home), root binds it into a
 mount namespace instead of changing any folder's permissions.
 
@@ -9,8 +9,8 @@ import os
 import subprocess
 import sys
 
-from autograder.sandbox.door import PACKAGE_PARENT
-from autograder.sandbox.walls import as_uid
+from autograder.launch.door import PACKAGE_PARENT
+from autograder.launch.walls import as_uid
 
 
 def main(argv: list[str]) -> int:

@@ -15,8 +15,8 @@ import pytest
 
 # What the timers measure: (module, owner or None for a function, attribute) -> key.
 TIMED = {
-    ("autograder.sandbox.door", "SandboxProcess", "_start"): "sandbox_start",  # walls, spawn, imports
-    ("autograder.sandbox.walls", None, "available"): "wall_probe",  # which wall starts here (once)
+    ("autograder.launch.door", "SandboxProcess", "_start"): "sandbox_start",  # walls, spawn, imports
+    ("autograder.launch.walls", None, "available"): "wall_probe",  # which wall starts here (once)
     ("autograder.judge.submissions", "SandboxSubmission", "call"): "sandbox_call",  # the first one starts it
     ("autograder.judge.submissions", "SandboxSubmission", "close"): "sandbox_stop",
     ("autograder.judge.submissions", "ReferenceSubmission", "call"): "reference_call",  # book or computed

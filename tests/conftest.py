@@ -34,11 +34,11 @@ def shared_caches() -> dict[str, str]:
 
 def as_user(command: list[str], uid: int) -> tuple[list[str], dict[str, Any]]:
     """``command`` (a Python one whose last argument may be the uid to drop to) and Popen's
-    options to run it as ``uid``, the way the judge runs a sandbox (autograder.sandbox.walls.as_uid):
+    options to run it as ``uid``, the way the judge runs a sandbox (autograder.launch.walls.as_uid):
     where the interpreter lies in a private folder, root binds it into a mount namespace.
     Skips, saying why, where this machine can do neither."""
-    from autograder.sandbox.door import PACKAGE_PARENT
-    from autograder.sandbox.walls import as_uid
+    from autograder.launch.door import PACKAGE_PARENT
+    from autograder.launch.walls import as_uid
 
     if os.geteuid() != 0:
         pytest.skip("running as another user needs root")

@@ -18,7 +18,7 @@ from conftest import ROOT, run_grader
 from test_ipynb import notebook_of
 
 from autograder import SECTIONS
-from autograder.sandbox import walls
+from autograder.launch import walls
 
 pytestmark = pytest.mark.slow
 REFERENCE = ROOT / "solutions" / "xor_net.py"

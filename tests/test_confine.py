@@ -18,8 +18,8 @@ import numpy as np
 import pytest
 from conftest import DROP_TO_LAST_ARGUMENT, as_user
 
+from autograder.launch.door import PACKAGE_PARENT
 from autograder.sandbox.confine import landlock_abi, seccomp_available
-from autograder.sandbox.door import PACKAGE_PARENT
 
 ABI = landlock_abi()
 pytestmark = [

@@ -6,9 +6,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder.sandbox import walls
+from autograder.launch import walls
+from autograder.launch.door import Limits, SandboxProcess, SubmissionError
 from autograder.sandbox.calls import Call
-from autograder.sandbox.door import Limits, SandboxProcess, SubmissionError
 
 NO_REACH = {"blocked": [], "private": [], "allowed": []}
 

@@ -214,7 +214,7 @@ def test_submissions_user_cannot_read_the_reference_but_can_run_the_sandbox(grad
         assert "PermissionError" in done.stderr, secret
     done = as_nobody(f"import os; os.listdir({str(source / '.cache' / 'reference')!r})")
     assert "PermissionError" in done.stderr
-    done = as_nobody("import autograder.sandbox.child, autograder.sandbox.door; print('ok')")
+    done = as_nobody("import autograder.sandbox.child, autograder.launch.door; print('ok')")
     assert done.stdout.strip() == "ok", done.stderr[-2000:]
 
 

@@ -205,7 +205,7 @@ def _readable(path: Path) -> bool:
 
 def test_every_submission_ran_behind_a_kernel_wall(graded):
     """The class runner requires isolation; each row of the gradebook says which wall held."""
-    from autograder.sandbox import walls
+    from autograder.launch import walls
 
     assert {row["wall"] for row in graded["book"].values()} <= set(walls.KERNEL_WALLS)
 

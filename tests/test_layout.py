@@ -11,11 +11,13 @@ import autograder
 PACKAGE = Path(autograder.__file__).parent
 # room -> the rooms it may import (besides itself and the top-level constants, autograder/__init__)
 ALLOWED = {
-    "sandbox": set(),
-    "judge": {"sandbox", "suites"},  # notebook_checks runs the suites' test functions in a kernel
+    "sandbox": set(),  # all a sandbox sees of the kit: it imports no other room
+    "files": set(),
+    "launch": {"sandbox", "files"},  # the judge's side of the wall speaks the sandbox's protocol
+    "judge": {"launch", "sandbox", "suites", "files"},  # notebook_checks runs the suites in a kernel
     "suites": {"judge", "sandbox"},
     "authoring": {"judge"},
-    "coursework": {"judge", "sandbox", "authoring"},
+    "coursework": {"judge", "launch", "sandbox", "authoring", "files"},
     "cli": {"judge", "authoring", "coursework"},
     "notebook": {"judge"},
     "__main__": {"cli"},
@@ -89,6 +91,6 @@ def test_the_sandbox_imports_nothing_of_the_kit_outside_its_room():
 
 
 def test_every_room_says_what_it_holds():
-    for room in ("judge", "sandbox", "suites", "authoring", "coursework"):
+    for room in ("judge", "launch", "sandbox", "suites", "authoring", "coursework"):
         doc = ast.get_docstring(ast.parse((PACKAGE / room / "__init__.py").read_text()))
         assert doc and len(doc.splitlines()) >= 2, room

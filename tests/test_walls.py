@@ -14,9 +14,9 @@ import pytest
 from conftest import ROOT, run_grader
 
 from autograder import XLA_CACHE_DIR
-from autograder.sandbox import walls
+from autograder.launch import walls
+from autograder.launch.door import Limits, SandboxProcess, SubmissionError
 from autograder.sandbox.calls import Call
-from autograder.sandbox.door import Limits, SandboxProcess, SubmissionError
 
 NO_REACH = {"blocked": [], "private": [], "allowed": []}
 HIDDEN = [ROOT / "autograder", ROOT / "solutions", XLA_CACHE_DIR]

@@ -37,7 +37,7 @@ from typing import Any
 from autograder.coursework import gradebook, regrade, settings, similarity
 from autograder.coursework.bad_input import BadInput
 from autograder.coursework.statuses import GRADED, IMPORT_ERROR, NOT_GRADED, Status, status_of
-from autograder.sandbox.door import SubmissionFileError, private_folder, read_submission
+from autograder.files import SubmissionFileError, private_folder, read_submission
 
 SUFFIXES = (".py", ".ipynb")
 PREFERRED = ("xor_net.py", "xor_net.ipynb")  # in a student's folder with several files
@@ -416,7 +416,7 @@ def run(args: argparse.Namespace) -> int:
     if args.require_isolation is None:  # a class's work is untrusted: walls by default
         args.require_isolation = True
     if args.require_isolation:
-        from autograder.sandbox import walls
+        from autograder.launch import walls
 
         if refusal := walls.refusal():
             print(f"error: {refusal}", file=sys.stderr)

@@ -11,10 +11,10 @@ from pathlib import Path
 
 from autograder import EXERCISE_PATH, SECTIONS
 from autograder.coursework import class_folder as batch
+from autograder.files import SubmissionFileError, private_folder, read_submission
 from autograder.judge import reference, seeds
 from autograder.judge.submissions import Limits
-from autograder.sandbox import walls
-from autograder.sandbox.door import SubmissionFileError, private_folder, read_submission
+from autograder.launch import walls
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -222,7 +222,7 @@ def prepare(source: Path = KIT_ROOT, root: Path = ROOT) -> int:
 
 def sandbox_modules(source: Path) -> list[Path]:
     """The kit's modules that ``python -m autograder.sandbox.child`` imports (asked of a fresh Python)."""
-    probe = ("import sys, autograder.sandbox.child, autograder.sandbox.door; print('\\n'.join("
+    probe = ("import sys, autograder.sandbox.child, autograder.launch.door; print('\\n'.join("
              "m.__file__ for n, m in sys.modules.items() if n.split('.')[0] == 'autograder'))")
     done = subprocess.run([sys.executable, "-c", probe], cwd=source, capture_output=True,
                           text=True, check=True, env=dict(os.environ, PYTHONPATH=str(source)))

@@ -11,7 +11,7 @@ from autograder import PACKAGE_DIR
 from autograder.judge.plugin import RUN, GradingRun
 from autograder.judge.scores import Scores
 from autograder.judge.submissions import Submission
-from autograder.sandbox.walls import UNSAFE_OPTION
+from autograder.launch.walls import UNSAFE_OPTION
 
 SUITES = PACKAGE_DIR / "suites"
 

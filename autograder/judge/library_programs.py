@@ -25,7 +25,7 @@ import sys
 from pathlib import Path
 
 from autograder import KIT_ROOT
-from autograder.sandbox.door import jax_environment
+from autograder.launch.door import jax_environment
 
 LIBRARY_DIR = Path(os.environ.get("XOR_KIT_LIBRARY_CACHE", KIT_ROOT / ".cache" / "library-xla"))
 # The layer sizes the graded suites pass to init_params (the defaults first).

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from autograder import EXERCISE_PATH, SECTIONS
+from autograder.files import SubmissionFileError, read_submission
 from autograder.judge import checks, seeds
 from autograder.judge import reference as reference_solution
 from autograder.judge.answers import AnswerBook
@@ -25,8 +26,7 @@ from autograder.judge.submissions import (
     Submission,
     SubmissionError,
 )
-from autograder.sandbox import walls
-from autograder.sandbox.door import SubmissionFileError, read_submission
+from autograder.launch import walls
 
 
 @dataclass
@@ -161,7 +161,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         exercise = section_of(item)
         message = None
         if call.excinfo is not None and isinstance(call.excinfo.value, walls.WallError):
-            # No wall, no grade: the whole grading stops (autograder.sandbox.door).
+            # No wall, no grade: the whole grading stops (autograder.launch.door).
             run_of(item.config).scores.grader_error = str(call.excinfo.value)
             item.session.shouldstop = "the sandbox's wall did not start"
         if call.excinfo is not None:

@@ -30,7 +30,7 @@ class Scores:
     training: Training | None = None  # the xor tests' run from PRNGKey(0), for the plots
     figures: dict[str, str] = field(default_factory=dict)  # plot name -> file, once drawn
     seed: int = 0  # the random inputs' (autograder.judge.seeds)
-    wall: str = ""  # what isolated the submission (autograder.sandbox.walls), "" when nothing ran
+    wall: str = ""  # what isolated the submission (autograder.launch.walls), "" when nothing ran
     grader_error: str = ""  # why no grade can be given (a wall that did not start): no report then
 
     def sort(self) -> None:

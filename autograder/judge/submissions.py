@@ -1,7 +1,7 @@
 """What the graded checks talk to: a submission, behind one interface with three back ends.
 
 ``SandboxSubmission`` (the grader's): the submission runs in another process
-behind ``autograder.sandbox.door``; only plain data comes back.
+behind ``autograder.launch.door``; only plain data comes back.
 ``InProcessSubmission`` (a notebook's, where nbgrader keeps the trust):
 the functions run here. ``ReferenceSubmission``: the reference, answered from
 its answer book when it can be. The checks call ``Submission.run`` and cannot
@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from autograder import CALLS, KIT_ROOT, PACKAGE_DIR, XLA_CACHE_DIR
+from autograder.files import SANDBOX_ROOT
 from autograder.judge import library_programs, reference
+from autograder.launch.door import Limits, SandboxProcess, SubmissionError
 from autograder.sandbox import wire
 from autograder.sandbox.calls import Call, perform, report_error
-from autograder.sandbox.door import SANDBOX_ROOT, Limits, SandboxProcess, SubmissionError
 
 if TYPE_CHECKING:
     from autograder.judge.answers import AnswerBook
@@ -168,7 +169,7 @@ class SandboxSubmission(Submission):
 
     def __init__(self, path: Path, limits: Limits | None = None, require_isolation: bool = False,
                  source: bytes | None = None, unsafe: bool = False) -> None:
-        """``source``: the file's bytes, read by the caller (autograder.sandbox.door.read_submission)."""
+        """``source``: the file's bytes, read by the caller (autograder.launch.door.read_submission)."""
         self.path = Path(path)
         self.name = self.path.name
         self.limits = limits or Limits()

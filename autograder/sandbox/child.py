@@ -1,6 +1,6 @@
 """The sandbox process: the only place where a submission's code runs.
 
-Started by the judge (``autograder.sandbox.door.SandboxProcess``) as
+Started by the judge (``autograder.launch.door.SandboxProcess``) as
 ``python -m autograder.sandbox.child REQUEST_FD REPLY_FD``. It imports JAX, sets its
 limits, installs an audit hook that keeps the submission away from the kit's
 files, other processes and the network, imports the submission, then answers
@@ -21,8 +21,8 @@ import jax
 import jax.numpy  # noqa: F401  (imported before the submission can patch it)
 import numpy  # noqa: F401
 
-from autograder.sandbox import calls, lent, protocol, walls, wire
-from autograder.sandbox.protocol import CallRequest, Launch, Lend, Lent, Ready, Reply, WallsUp
+from autograder.sandbox import calls, lent, protocol, wire
+from autograder.sandbox.protocol import CallRequest, Launch, Lend, Lent, Ready, Reply, Wall, WallsUp
 
 # Audit events a submission never needs: other processes, the network, native code.
 FORBIDDEN_EVENTS = frozenset({
@@ -262,14 +262,14 @@ WALL_FAILED = 70
 def build_wall(settings: Launch) -> None:
     """Raise the wall the judge chose, or exit: never run a submission behind a weaker one.
     (Namespaces are built around this process by bubblewrap; the hook is installed by main.)"""
-    if settings.wall != walls.LANDLOCK:
+    if settings.wall != Wall.LANDLOCK:
         return
     from autograder.sandbox import confine
 
     try:
         confine.confine(list(settings.readable), [settings.home], settings.max_processes or None)
     except confine.ConfineError as error:
-        print(f"the {walls.LANDLOCK} wall could not be built: {error}", flush=True)
+        print(f"the {Wall.LANDLOCK} wall could not be built: {error}", flush=True)
         os._exit(WALL_FAILED)
 
 
@@ -288,7 +288,7 @@ def main(argv: list[str]) -> int:
     count_programs()
     read_library_programs(settings.library)
     sandbox = Sandbox(settings)  # takes the options as set now, to restore before every call
-    if settings.wall != walls.NAMESPACES:  # in a PID namespace the judge is not the parent
+    if settings.wall != Wall.NAMESPACES:  # in a PID namespace the judge is not the parent
         die_with(settings.judge_pid)
     build_wall(settings)  # before the side doors close: libseccomp is found by running ldconfig
     close_side_doors()

@@ -51,6 +51,14 @@ class ProtocolError(ValueError):
     """A message from a child that is not one the judge expects, or breaks a bound."""
 
 
+class Wall(enum.StrEnum):
+    """The walls a sandbox can stand behind, strongest first (autograder.launch.walls)."""
+
+    NAMESPACES = "namespaces (bubblewrap)"
+    LANDLOCK = "landlock + seccomp"
+    HOOK_ONLY = "audit hook only"
+
+
 class Ask(enum.StrEnum):
     """What a stand-in asks about a reference function."""
 
@@ -67,7 +75,7 @@ class Launch:
     submission: str
     home: str
     judge_pid: int
-    wall: str
+    wall: Wall
     readable: tuple[str, ...]  # what Landlock lets the child read
     blocked: tuple[str, ...]  # the audit hook's lists (child.Guard)
     private: tuple[str, ...]
@@ -245,7 +253,7 @@ def _only(data: dict, *names: str) -> dict:
 def _launch(data: dict) -> Launch:
     return Launch(
         _text(data["submission"], 4096), _text(data["home"], 4096), _integer(data["judge_pid"]),
-        _text(data["wall"]), _strings(data["readable"]), _strings(data["blocked"]),
+        Wall(data["wall"]), _strings(data["readable"]), _strings(data["blocked"]),
         _strings(data["private"]), _strings(data["allowed"]),
         None if data["library"] is None else _text(data["library"], 4096),
         _integer(data["memory_mb"]), _integer(data["file_mb"]), _integer(data["cpu_seconds"]),

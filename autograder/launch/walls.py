@@ -24,9 +24,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-NAMESPACES = "namespaces (bubblewrap)"
-LANDLOCK = "landlock + seccomp"
-HOOK_ONLY = "audit hook only"
+from autograder.sandbox.protocol import Wall
+
+NAMESPACES, LANDLOCK, HOOK_ONLY = Wall.NAMESPACES, Wall.LANDLOCK, Wall.HOOK_ONLY
 KERNEL_WALLS = (NAMESPACES, LANDLOCK)
 # Force a weaker wall (tests of the fallbacks): "namespaces", "landlock" or "hook".
 WALL_ENV = "XOR_KIT_WALL"

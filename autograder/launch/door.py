@@ -12,10 +12,8 @@ import contextlib
 import os
 import select
 import signal
-import stat
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -23,9 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import protocol, walls, wire
-from .calls import Call, ErrorReport
-from .protocol import (
+from autograder import PACKAGE_DIR
+from autograder.files import private_folder, read_submission, remove_folder
+from autograder.launch import walls
+from autograder.sandbox import protocol, wire
+from autograder.sandbox.calls import Call, ErrorReport
+from autograder.sandbox.protocol import (
     Answer,
     CallBudget,
     CallRequest,
@@ -40,8 +41,8 @@ from .protocol import (
 )
 
 # The folder that holds the ``autograder`` package: the child imports its sandbox room from it.
-PACKAGE_PARENT = Path(__file__).resolve().parents[2]
-ROOM = Path(__file__).resolve().parent  # the only part of the kit a sandbox sees
+PACKAGE_PARENT = PACKAGE_DIR.parent
+ROOM = PACKAGE_DIR / "sandbox"  # the only part of the kit a sandbox sees
 
 
 class SubmissionError(Exception):
@@ -60,22 +61,6 @@ class Limits:
     memory_mb: int = 4096
     output_kb: int = 64
     file_mb: int = 16
-
-
-# Every sandbox's home is a folder in here; a submission may read its own home only, not a
-# classmate's being graded beside it (the folder itself lets others pass but not list).
-SANDBOX_ROOT = Path(tempfile.gettempdir()) / "xor-kit-sandboxes"
-
-
-def private_folder(prefix: str = "xor-sandbox-") -> Path:
-    """A new folder in SANDBOX_ROOT that only this user can list (the caller removes it)."""
-    try:
-        SANDBOX_ROOT.mkdir(mode=0o711, exist_ok=True)
-        if SANDBOX_ROOT.stat().st_uid == os.geteuid():
-            SANDBOX_ROOT.chmod(0o711)  # whatever the umask: 'nobody' must pass through to its home
-        return Path(tempfile.mkdtemp(prefix=prefix, dir=SANDBOX_ROOT))
-    except OSError:  # someone else's SANDBOX_ROOT: a private folder of our own still works
-        return Path(tempfile.mkdtemp(prefix=prefix))
 
 
 class SandboxProcess:
@@ -469,53 +454,3 @@ def jax_environment() -> dict[str, str]:
     env = {name: os.environ[name] for name in PASSED_ENV if name in os.environ}
     env["XLA_FLAGS"] = f"{FAST_COMPILE} {env.get('XLA_FLAGS', '')}".strip()
     return env
-
-
-def read_submission(path: Path) -> bytes:
-    """The submission's bytes. A symbolic link anywhere in the path is refused, not followed
-    (it could point anywhere, and be swapped in after a check): each folder is opened
-    beneath the one before, without following links, and the file must be a regular one."""
-    descriptor = _open_without_links(Path(os.path.abspath(path)))
-    with os.fdopen(descriptor, "rb") as file:
-        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
-            raise SubmissionFileError(f"{path} is not a regular file: hand in the file itself")
-        return file.read(MAX_SUBMISSION_BYTES + 1)[:MAX_SUBMISSION_BYTES]
-
-
-def _open_without_links(path: Path) -> int:
-    parts = path.parts
-    current = os.open(parts[0], os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-    try:
-        for depth, part in enumerate(parts[1:], start=2):
-            last = depth == len(parts)
-            flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | (os.O_NONBLOCK if last else os.O_DIRECTORY)
-            try:
-                opened = os.open(part, flags, dir_fd=current)
-            except OSError as error:
-                where = Path(*parts[:depth])
-                if where.is_symlink():
-                    what = "is a symbolic link" if last else f"lies in {where}, a symbolic link"
-                    raise SubmissionFileError(f"{path} {what}: grade the file itself "
-                                              f"({os.path.realpath(path)})") from None
-                raise SubmissionFileError(f"cannot read {path}: {error.strerror}") from None
-            os.close(current)
-            current = opened
-        return current
-    except BaseException:
-        os.close(current)
-        raise
-
-
-MAX_SUBMISSION_BYTES = 4 << 20
-
-
-class SubmissionFileError(Exception):
-    """The submission file cannot be read as given."""
-
-
-def remove_folder(folder: Path) -> None:
-    """Remove a sandbox's folder once its processes have ended, however deep it nests and
-    whatever it made read-only: coreutils walk it without recursion and follow no link."""
-    if os.geteuid() != 0:  # root needs no permission bits
-        subprocess.run(["chmod", "-R", "u+rwx", "--", str(folder)], capture_output=True, timeout=300)
-    subprocess.run(["rm", "-rf", "--one-file-system", "--", str(folder)], capture_output=True, timeout=300)
