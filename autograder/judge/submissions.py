@@ -14,17 +14,18 @@ import sys
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+# JAX is imported where it is used: `import jax` costs about 1.5 s (1.6-1.8 s against 0.3 s for
+# this module, measured), which the commands that never grade (export, feedback, --help) skip.
 from autograder import CALLS, KIT_ROOT, PACKAGE_DIR, XLA_CACHE_DIR
 from autograder.files import SANDBOX_ROOT
 from autograder.judge import library_programs, reference
+from autograder.judge.answers import ANSWERS_DIR, AnswerBook, answers_file
+from autograder.judge.seeds import SECRET_DIR
 from autograder.launch.door import Limits, SandboxProcess, SubmissionError
 from autograder.sandbox import wire
 from autograder.sandbox.calls import Call, perform, report_error
-
-if TYPE_CHECKING:
-    from autograder.judge.answers import AnswerBook
 
 __all__ = ["BLOCKED_ENV", "InProcessSubmission", "Limits", "ReferenceSubmission", "SandboxSubmission",
            "Submission", "SubmissionError", "use_compilation_cache"]
@@ -83,10 +84,8 @@ class ReferenceSubmission(Submission):
 
     name = "reference"
 
-    def __init__(self, book: "AnswerBook | None" = None, live: bool | None = None) -> None:
+    def __init__(self, book: AnswerBook | None = None, live: bool | None = None) -> None:
         """``live``: compute what the book lacks (default: when this kit has the reference)."""
-        from autograder.judge.answers import AnswerBook, answers_file
-
         self.book = book if book is not None else AnswerBook(answers_file())
         self.live = reference.available() if live is None else live
         self._module: InProcessSubmission | None = None
@@ -139,9 +138,6 @@ def _reach(submission: Path, home: Path) -> dict[str, list[str]]:
     whole kit (its benchmarks and docs hold working code too), the other sandboxes, the
     folder it was handed in from and, in ``grade FOLDER``, the class's work and grades."""
     names = ["solutions", "tests", "source", "notebooks", ".git", "release"]
-    from autograder.judge.answers import ANSWERS_DIR
-    from autograder.judge.seeds import SECRET_DIR
-
     extra = [Path(p) for p in os.environ.get(BLOCKED_ENV, "").split(os.pathsep) if p]
     given = [f.resolve() for f in (submission.resolve().parent, *extra)]
     private = [KIT_ROOT, SANDBOX_ROOT.resolve(), *(f for f in given if not home.resolve().is_relative_to(f))]
@@ -157,9 +153,6 @@ def _reach(submission: Path, home: Path) -> dict[str, list[str]]:
 def hidden_paths() -> list[Path]:
     """What of the kit a sandbox must not see even where the interpreter's folders hold it
     (a kit installed into site-packages): all but the sandbox room, which is bound in apart."""
-    from autograder.judge.answers import ANSWERS_DIR
-    from autograder.judge.seeds import SECRET_DIR
-
     return [PACKAGE_DIR, KIT_ROOT / "solutions", ANSWERS_DIR, XLA_CACHE_DIR, SECRET_DIR]
 
 

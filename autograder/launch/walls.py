@@ -24,6 +24,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from autograder.sandbox import confine
 from autograder.sandbox.protocol import Wall
 
 NAMESPACES, LANDLOCK, HOOK_ONLY = Wall.NAMESPACES, Wall.LANDLOCK, Wall.HOOK_ONLY
@@ -75,8 +76,6 @@ def namespaces_work() -> bool:
 
 @functools.cache
 def confinement_works() -> bool:
-    from autograder.sandbox import confine
-
     return confine.landlock_abi() > 0 and confine.seccomp_available()
 
 

@@ -11,6 +11,8 @@ from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from autograder.sandbox import wire
+
 # "size", outermost only: instead of the result, the number of operations JAX records when
 # tracing the function (a Python loop over rows makes it grow with the rows; vmap does not).
 TRANSFORMS = ("jit", "grad", "vmap", "size")
@@ -68,28 +70,24 @@ class Call:
         return f"{text}({', '.join(parts)})" + (" with " + "; ".join(held) if held else "")
 
     def to_wire(self) -> dict:
-        from autograder.sandbox.wire import encode
-
         return {
             "function": self.function,
-            "args": encode(tuple(self.args)),
-            "kwargs": encode(dict(self.kwargs)),
+            "args": wire.encode(tuple(self.args)),
+            "kwargs": wire.encode(dict(self.kwargs)),
             "transforms": list(self.transforms),
-            "in_axes": encode(self.in_axes),
+            "in_axes": wire.encode(self.in_axes),
             "with_reference": list(self.with_reference),
             "echo_args": self.echo_args,
         }
 
     @classmethod
     def from_wire(cls, data: dict) -> "Call":
-        from autograder.sandbox.wire import decode
-
         return cls(
             function=str(data["function"]),
-            args=decode(data["args"]),
-            kwargs=decode(data["kwargs"]),
+            args=wire.decode(data["args"]),
+            kwargs=wire.decode(data["kwargs"]),
             transforms=tuple(str(t) for t in data["transforms"]),
-            in_axes=decode(data["in_axes"]),
+            in_axes=wire.decode(data["in_axes"]),
             with_reference=tuple(str(n) for n in data["with_reference"]),
             echo_args=bool(data["echo_args"]),
         )

@@ -7,11 +7,14 @@ files, other processes and the network, imports the submission, then answers
 the judge's calls one at a time with plain data (``autograder.sandbox.wire``).
 """
 
+import _posixsubprocess
 import contextlib
+import ctypes
 import importlib.util
 import os
 import resource
 import signal
+import subprocess
 import sys
 from pathlib import Path
 from types import SimpleNamespace
@@ -21,7 +24,7 @@ import jax
 import jax.numpy  # noqa: F401  (imported before the submission can patch it)
 import numpy  # noqa: F401
 
-from autograder.sandbox import calls, lent, protocol, wire
+from autograder.sandbox import calls, confine, lent, protocol, wire
 from autograder.sandbox.protocol import CallRequest, Launch, Lend, Lent, Ready, Reply, Wall, WallsUp
 
 # Audit events a submission never needs: other processes, the network, native code.
@@ -222,9 +225,6 @@ class Sandbox:
 def close_side_doors() -> None:
     """Take away the ways to start a process or send a signal that raise no audit event in
     CPython 3.11 (docs/trust.md: without root, a determined submission finds others)."""
-    import _posixsubprocess
-    import subprocess
-
     def refused(*args: Any, **kwargs: Any) -> None:
         raise PermissionError("the grader does not allow other processes or signals in a submission")
 
@@ -238,8 +238,6 @@ def die_with(judge: int) -> None:
     """Have Linux kill this process when the judge goes: no sandbox outlives its grading,
     even one stuck in a loop when its judge is killed."""
     with contextlib.suppress(OSError, AttributeError):
-        import ctypes
-
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != judge:  # the judge went before the request took effect
         os._exit(1)
@@ -264,8 +262,6 @@ def build_wall(settings: Launch) -> None:
     (Namespaces are built around this process by bubblewrap; the hook is installed by main.)"""
     if settings.wall != Wall.LANDLOCK:
         return
-    from autograder.sandbox import confine
-
     try:
         confine.confine(list(settings.readable), [settings.home], settings.max_processes or None)
     except confine.ConfineError as error:
