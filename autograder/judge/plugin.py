@@ -27,6 +27,7 @@ from autograder.judge.submissions import (
     SubmissionError,
 )
 from autograder.launch import walls
+from autograder.sandbox.exercises import marker_description
 
 
 @dataclass
@@ -48,10 +49,7 @@ def run_of(config: pytest.Config) -> GradingRun:
 
 
 MARKERS = {
-    "relu": "the relu exercise", "init_params": "the init_params exercise",
-    "predict": "the predict exercise", "batched_predict": "the batched_predict exercise",
-    "loss": "the loss exercise", "update": "the update exercise", "train": "the train exercise",
-    "xor": "end-to-end: the student's functions together learn XOR",
+    **{section: marker_description(section) for section in SECTIONS},
     "points(n)": "how many points the test is worth",
     "hidden": "graded, but shown to students only after grades are published",
 }

@@ -12,23 +12,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from autograder.sandbox import wire
+from autograder.sandbox.exercises import BY_NAME, XOR_INPUTS
 
 # "size", outermost only: instead of the result, the number of operations JAX records when
 # tracing the function (a Python loop over rows makes it grow with the rows; vmap does not).
 TRANSFORMS = ("jit", "grad", "vmap", "size")
-# Plain calls of these run compiled first (one compile instead of dozens of op-by-op
-# ones), falling back to running them as they are if tracing fails: the arguments
-# named here stay Python values.
-COMPILE_FIRST = {
-    "relu": (), "predict": (), "batched_predict": (), "loss": (), "update": (),
-}
-# The exercises' parameters (docs/contract.md), to name the arguments of a call in feedback.
-PARAMETERS = {
-    "relu": ("x",), "init_params": ("key", "input_dims", "n_hidden", "output_dims", "scale"),
-    "predict": ("params", "x"), "batched_predict": ("params", "X"), "loss": ("params", "x", "y"),
-    "update": ("params", "x", "y", "step_size"), "train": ("params", "X", "Y", "epochs", "step_size"),
-}
-XOR_INPUTS = [[0, 0], [0, 1], [1, 0], [1, 1]]
+
 
 
 @dataclass(frozen=True)
@@ -54,7 +43,7 @@ class Call:
                 text = f"the operations JAX records for {text}"
             else:
                 text = f"jax.{name}({text})"
-        names = PARAMETERS.get(self.function, ())
+        names = BY_NAME[self.function].parameters if self.function in BY_NAME else ()
         parts, held = [], []
         for i, value in enumerate(self.args):
             name = names[i] if i < len(names) else f"argument {i + 1}"
@@ -112,7 +101,7 @@ def readable(name: str, value: Any) -> str:
             return f"a {w1.shape[1]}-{w1.shape[0]}-{w2.shape[0]} network's parameters"
     shape = getattr(value, "shape", None)
     if shape is not None and hasattr(value, "dtype"):
-        if len(shape) == 2 and value.tolist() == XOR_INPUTS:
+        if len(shape) == 2 and value.tolist() == [list(row) for row in XOR_INPUTS]:
             return "the four XOR inputs"
         if len(shape) == 2 and name == "X":
             rows = "row" if shape[0] == 1 else "rows"
@@ -212,7 +201,7 @@ _MISSING = object()
 
 
 def _compiled_or_plain(function: Callable, call: Call, args: tuple, kwargs: dict, jax: Any) -> Any:
-    static = COMPILE_FIRST.get(call.function)
+    static = BY_NAME[call.function].compile_first if call.function in BY_NAME else None
     plain = transformed(function, call, jax)
     if call.echo_args:  # (result, the arguments as the function left them): what it wrote into a
         plain = _echoing(plain)  # dict shows, compiled (in the trace's dicts) or not (in these)
