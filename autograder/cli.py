@@ -16,7 +16,7 @@ COMMANDS = {
     "export": ("autograder.coursework.exports", "write the class's grades as Canvas and Moodle import it"),
     "feedback": ("autograder.coursework.feedback_bundle", "write each student's feedback page"),
     "classroom": ("autograder.coursework.classroom", "write a GitHub Classroom self-check workflow"),
-    "plot": ("autograder.judge.plots", "plot the loss curve and decision boundary of a submission"),
+    "plot": ("autograder.coursework.plot_command", "plot a submission's loss curve and decision boundary"),
 }
 
 

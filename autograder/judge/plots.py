@@ -1,16 +1,16 @@
-"""``python -m autograder plot [PATH] [--out DIR] [--seed SEED]``: loss curve and decision boundary.
+"""A submission's loss curve and decision boundary, for the report and ``python -m autograder plot``.
 
-Three parts with one job each:
+Two parts with one job each:
 
 - drawing (``draw_loss_curve``, ``draw_decision_boundary``, ``draw``): plain arrays in, PNG
   files out, with matplotlib's Agg backend; the grader reuses them for its report;
 - asking a submission for what to draw (``train_from_key``, ``grid_outputs``): its own
   ``init_params``, ``train`` and ``batched_predict``, no reference stand-ins, through
-  whatever ``Submission`` it is given (the sandbox for the command; the judge never imports it);
-- the command (``configure``, ``run``).
+  whatever ``Submission`` it is given (the sandbox for the command; the judge never imports it).
+
+The command itself is autograder/coursework/plot_command.py.
 """
 
-import argparse
 import contextlib
 import sys
 from dataclasses import dataclass
@@ -19,10 +19,9 @@ from typing import Any
 
 import numpy as np
 
-from autograder import EXERCISE_PATH
 from autograder.judge.checks import key, xor_data
 from autograder.judge.feedback import explain, show
-from autograder.judge.submissions import Limits, SandboxSubmission, Submission, SubmissionError
+from autograder.judge.submissions import Submission, SubmissionError
 from autograder.sandbox.wire import Opaque
 
 SEED = 0  # the plots show training from PRNGKey(0), as the xor tests' truth table does
@@ -268,45 +267,3 @@ def train_from_key(submission: Submission, seed: int = SEED) -> tuple[Any, np.nd
         raise PlotError("train", f"train returned losses as {show(losses)}; "
                         "expected an array of shape (epochs,).")
     return trained, losses
-
-
-# -- the command --------------------------------------------------------------------------------
-
-
-def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", nargs="?", default=str(EXERCISE_PATH),
-                        help="a .py file that defines the exercises (default: exercises/xor_net.py)")
-    parser.add_argument("--out", default="xor-plots", metavar="DIR",
-                        help=f"the folder for {LOSS_CURVE} and {BOUNDARY} (default: xor-plots)")
-    parser.add_argument("--seed", type=int, default=SEED,
-                        help=f"train from jax.random.PRNGKey(SEED) (default: {SEED})")
-
-
-def run(args: argparse.Namespace) -> int:
-    path = Path(args.path)
-    if not path.is_file():
-        print(f"error: no such file: {path}", file=sys.stderr)
-        return 2
-    if path.suffix != ".py":
-        print(f"error: {path} is not a .py file", file=sys.stderr)
-        return 2
-    print(f"Training {path} from PRNGKey({args.seed}) with its own init_params, train and "
-          "batched_predict ...")
-    sandbox = SandboxSubmission(path, Limits())
-    training, failure = None, None
-    try:
-        trained, losses = train_from_key(sandbox, args.seed)
-        training = Training(args.seed, losses)
-        training.grid = grid_outputs(sandbox, trained)
-    except PlotError as error:
-        failure = error
-    finally:
-        sandbox.close()
-    if training is not None:  # the loss curve, even when the grid could not be computed
-        for written in draw(training, Path(args.out)).values():
-            print(f"wrote {written}")
-    if failure is not None:
-        print(f"error: no {'decision boundary' if training else 'plots'}, because "
-              f"{failure.function} failed.\n{failure}", file=sys.stderr)
-        return 1
-    return 0
