@@ -72,20 +72,18 @@ def find_pairs(sources: dict[str, Path], threshold: float = THRESHOLD) -> list[P
 
 
 def write_pairs(path: Path, pairs: list[Pair]) -> None:
-    from autograder.judge.report import write_atomic
+    from autograder.coursework import spreadsheet
 
-    table = io.StringIO()
-    writer = csv.writer(table)
-    writer.writerow(["student_1", "student_2", "identical", "similarity"])
-    for pair in pairs:
-        writer.writerow([pair.first, pair.second, "yes" if pair.identical else "no",
-                         f"{pair.similarity:.2f}"])
-    write_atomic(path, table.getvalue())
+    spreadsheet.write(path, [["student_1", "student_2", "identical", "similarity"],
+                             *([p.first, p.second, "yes" if p.identical else "no", f"{p.similarity:.2f}"]
+                               for p in pairs)], for_people=True)
 
 
 def read_pairs(path: Path) -> list[Pair]:
+    from autograder.coursework.spreadsheet import uncell
+
     if not path.is_file():
         return []
-    with path.open(newline="") as table:
-        return [Pair(row["student_1"], row["student_2"], row["identical"] == "yes", float(row["similarity"]))
-                for row in csv.DictReader(table)]
+    with path.open(newline="", encoding="utf-8-sig") as table:
+        return [Pair(uncell(row["student_1"]), uncell(row["student_2"]), row["identical"] == "yes",
+                     float(row["similarity"])) for row in csv.DictReader(table)]
