@@ -199,23 +199,97 @@ def test_no_file_to_grade_is_an_explained_zero(gradescope):
     assert "xor_net.py" in result["output"]
 
 
+def closed_folder_above(path: Path) -> Path | None:
+    """The highest folder above ``path`` that other users cannot pass through (a pyenv in
+    root's private home), or None."""
+    for folder in reversed(path.parents):
+        if not folder.stat().st_mode & stat.S_IXOTH:
+            return folder
+    return None
+
+
+def run_as(uid: int, gid: int, code: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    """``python -c CODE`` as ``uid``, the way the kit runs a sandbox's uid: where a private
+    folder hides the interpreter, in a mount namespace that binds it in (bubblewrap, as root)."""
+    command = [sys.executable, "-c", code]
+    prefix = Path(sys.base_prefix).resolve()
+    if (closed := closed_folder_above(prefix)) is not None:
+        from autograder.sandbox import walls
+
+        if not walls.namespaces_work():
+            pytest.skip(f"the interpreter lies in {closed}, which other users cannot pass through, "
+                        "and this machine starts no namespace to bind it in")
+        become = ("import os, sys; os.setgroups([]); os.setgid(int(sys.argv[1])); "
+                  "os.setuid(int(sys.argv[2])); "
+                  "os.execv(sys.executable, [sys.executable, '-c', sys.argv[3]])")
+        command = [walls.bwrap_path(), "--dev-bind", "/", "/", "--tmpfs", str(closed),
+                   "--ro-bind", str(prefix), str(prefix),
+                   "--", sys.executable, "-c", become, str(gid), str(uid), code]
+        return subprocess.run(command, cwd="/", capture_output=True, text=True, timeout=120, env=env)
+    return subprocess.run(command, cwd="/", capture_output=True, text=True, timeout=120, env=env,
+                          user=uid, group=gid, extra_groups=[])
+
+
 @pytest.mark.skipif(os.geteuid() != 0, reason="the lock-down is for a grader running as root")
 def test_submissions_user_cannot_read_the_reference_but_can_run_the_sandbox(gradescope):
     source = gradescope["root"] / "source"
     nobody = pwd.getpwnam("nobody")
 
     def as_nobody(code: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-c", code], cwd="/", capture_output=True, text=True,
-                              user=nobody.pw_uid, group=nobody.pw_gid, timeout=120,
-                              env={"PYTHONPATH": str(source), "PATH": os.environ["PATH"]})
+        done = run_as(nobody.pw_uid, nobody.pw_gid, "import os; assert os.getuid() != 0\n" + code,
+                      {"PYTHONPATH": str(source), "PATH": os.environ["PATH"]})
+        assert "AssertionError" not in done.stderr, "ran as root"
+        return done
 
-    for secret in ("solutions/xor_net.py", "autograder/suites/test_hidden.py", "setup.sh"):
+    for secret in ("solutions/xor_net.py", "autograder/suites/test_hidden.py", "setup.sh",
+                   ".cache/secret/grading-secret"):
         done = as_nobody(f"open({str(source / secret)!r}).read()")
         assert "PermissionError" in done.stderr, secret
     done = as_nobody(f"import os; os.listdir({str(source / '.cache' / 'reference')!r})")
     assert "PermissionError" in done.stderr
     done = as_nobody("import autograder.sandbox.child, autograder.sandbox.door; print('ok')")
     assert done.stdout.strip() == "ok", done.stderr[-2000:]
+
+
+def test_the_stubs_result_holds_nothing_the_stubs_did_not_print(gradescope):
+    """The lock-down leaves JAX's library programs readable: no warning of JAX's own about
+    them (or anything else) lands in a student's result as if the code had printed it."""
+    result = gradescope["stubs"]["json"]
+    assert "Your code printed" not in json.dumps(result), result.get("output", "")[:2000]
+
+
+def test_the_zip_requires_a_kernel_wall_unless_built_unsafe(autograder_zip, tmp_path):
+    unpack(autograder_zip, tmp_path / "safe")
+    for script in ("setup.sh", "run_autograder"):
+        text = (tmp_path / "safe" / script).read_text()
+        assert "--require-isolation" in text and "--unsafe-without-walls" not in text, script
+    unsafe = tmp_path / "unsafe.zip"
+    done = run_grader("gradescope", "--output", str(unsafe), "--unsafe-without-walls")
+    assert done.returncode == 0 and "UNSAFE" in done.stdout, done.stderr[-2000:]
+    unpack(unsafe, tmp_path / "unsafe")
+    for script in ("setup.sh", "run_autograder"):
+        text = (tmp_path / "unsafe" / script).read_text()
+        assert "--unsafe-without-walls" in text and "--require-isolation" not in text, script
+
+
+def test_the_finder_survives_deep_and_cyclic_folders(tmp_path):
+    from autograder.coursework.gradescope import find_submission
+
+    deep = tmp_path / "deep"
+    deep.mkdir()
+    os.chdir(deep)  # 1,200 folders, made one at a time: beyond any recursion limit
+    try:
+        for _ in range(1200):
+            os.mkdir("d")
+            os.chdir("d")
+        Path("xor_net.py").write_text("")
+    finally:
+        os.chdir(ROOT)
+    (deep / "loop").mkdir()
+    (deep / "loop" / "up").symlink_to("..")  # a loop of links: never followed
+    assert isinstance(find_submission(deep), str)
+    (deep / "loop" / "xor_net.py").write_text("")
+    assert find_submission(deep) == deep / "loop" / "xor_net.py"
 
 
 def test_the_file_to_grade_is_found_in_a_whole_repository_too(tmp_path):
