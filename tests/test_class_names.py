@@ -67,9 +67,11 @@ def test_names_clash_once_suffix_case_and_unicode_form_are_dropped(tmp_path):
     (tmp_path / "loop").mkdir()
     (tmp_path / "loop" / "up").symlink_to("..")
     (tmp_path / "loop" / "answer.py").write_text("")
+    (tmp_path / "padded.py").write_bytes(b"#" * (5 << 20))  # past the 4 MiB cap: no pass reads it
     entries = {e.student: e for e in find_entries(tmp_path)}
     assert set(entries) == {"Carol", "gradebook.csv (renamed)", "bob", "bad\\nname", "tab\\tname", "=1+2",
-                            ZOE_NFC, "deep", "loop"}
+                            ZOE_NFC, "deep", "loop", "padded"}
+    assert entries["padded"].source is None and "5.0 MiB" in entries["padded"].problem
     carol = entries["Carol"]
     assert carol.source is None
     for spelling in ("'carol.py.py'", "'carol.py'", "'carol.ipynb'", "'Carol.py'"):
@@ -300,3 +302,23 @@ def test_an_endless_loop_in_train_is_a_timeout_naming_it(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     row = read_table(tmp_path / "class-grades" / "gradebook.csv")["tim"]
     assert row["status"].startswith("timeout: train ran past its time limit"), row["status"]
+
+
+def test_a_notebook_holding_a_classmates_py_is_flagged_and_size_costs_nothing(tmp_path):
+    from test_course import IVAN, IVAN_INIT, stub_with
+    from test_ipynb import notebook_of
+
+    from autograder.coursework import similarity
+
+    code = stub_with(relu=IVAN, init_params=IVAN_INIT)
+    (tmp_path / "ivan.py").write_text(code)
+    notebook_of(code, tmp_path / "jack.ipynb")  # word for word, with trial cells of its own
+    shutil.copy(STUBS, tmp_path / "untouched.py")
+    padded = REFERENCE.read_text() + "".join(f"v{i} = [{i}, {i + 1}]\n" for i in range(150_000))
+    (tmp_path / "padded.py").write_text(padded)  # 3.5 MB: compared byte for byte only
+    (tmp_path / "padded_too.py").write_text(padded)
+    started = time.monotonic()
+    pairs = similarity.find_pairs({p.stem: p for p in tmp_path.iterdir()})
+    assert time.monotonic() - started < 20
+    assert {(p.first, p.second, p.identical) for p in pairs} == {("ivan", "jack", False),
+                                                                  ("padded", "padded_too", True)}

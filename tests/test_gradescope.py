@@ -222,8 +222,9 @@ def run_as(uid: int, gid: int, code: str, env: dict[str, str]) -> subprocess.Com
         become = ("import os, sys; os.setgroups([]); os.setgid(int(sys.argv[1])); "
                   "os.setuid(int(sys.argv[2])); "
                   "os.execv(sys.executable, [sys.executable, '-c', sys.argv[3]])")
+        shown = closed / prefix.relative_to(closed).parts[0]  # the one entry of it on the way, as it is
         command = [walls.bwrap_path(), "--dev-bind", "/", "/", "--tmpfs", str(closed),
-                   "--ro-bind", str(prefix), str(prefix),
+                   "--ro-bind", str(shown), str(shown),
                    "--", sys.executable, "-c", become, str(gid), str(uid), code]
         return subprocess.run(command, cwd="/", capture_output=True, text=True, timeout=120, env=env)
     return subprocess.run(command, cwd="/", capture_output=True, text=True, timeout=120, env=env,
@@ -290,6 +291,7 @@ def test_the_finder_survives_deep_and_cyclic_folders(tmp_path):
     assert isinstance(find_submission(deep), str)
     (deep / "loop" / "xor_net.py").write_text("")
     assert find_submission(deep) == deep / "loop" / "xor_net.py"
+    subprocess.run(["rm", "-rf", "--", str(deep)], check=True, timeout=120)  # shutil's would recurse
 
 
 def test_the_file_to_grade_is_found_in_a_whole_repository_too(tmp_path):

@@ -37,7 +37,7 @@ from typing import Any
 from autograder.coursework import gradebook, names, regrade, settings, similarity
 from autograder.coursework.bad_input import BadInput
 from autograder.coursework.statuses import GRADED, IMPORT_ERROR, NOT_GRADED, Status, status_of
-from autograder.sandbox.door import SubmissionFileError, private_folder, read_submission
+from autograder.sandbox.door import MAX_SUBMISSION_BYTES, SubmissionFileError, private_folder, read_submission
 
 SUFFIXES = names.SUFFIXES
 PREFERRED = ("xor_net.py", "xor_net.ipynb")  # in a student's folder with several files
@@ -97,16 +97,22 @@ SYMLINK = "a symbolic link, not a file: hand in the file itself"
 
 def entry_of(path: Path) -> Entry | None:
     """The student one entry of the class folder stands for; None for what is no submission."""
+    student = names.student_of(path.name)
     if path.is_symlink():
-        return Entry(names.student_of(path.name), None, SYMLINK)
+        return Entry(student, None, SYMLINK)
+    picked: Path | str | None = None
     if path.is_dir():
         picked = pick_file(path)
-        if isinstance(picked, Path):
-            return Entry(names.student_of(path.name), picked)
-        return Entry(names.student_of(path.name), None, picked)
-    if path.is_file() and path.suffix.lower() in SUFFIXES:
-        return Entry(names.student_of(path.name), path)
-    return None
+    elif path.is_file() and path.suffix.lower() in SUFFIXES:
+        picked = path
+    if picked is None:
+        return None
+    if isinstance(picked, str):
+        return Entry(student, None, picked)
+    if (size := picked.stat().st_size) > MAX_SUBMISSION_BYTES:  # before any pass reads it
+        return Entry(student, None, f"{picked.name} is {size / 2**20:.1f} MiB: a submission may be "
+                                    f"{MAX_SUBMISSION_BYTES / 2**20:g} MiB at most")
+    return Entry(student, picked)
 
 
 def find_entries(folder: Path, skip: tuple[Path, ...] = ()) -> list[Entry]:
