@@ -116,6 +116,19 @@ def test_one_name_rule_for_roster_times_and_overrides(tmp_path):
         late.check(["ann", ZOE_NFC, "bob"])
 
 
+def test_gradescopes_submission_metadata_gives_the_times(tmp_path):
+    from autograder.coursework.late import read_policy
+
+    (tmp_path / "submission_metadata.yml").write_text(
+        "submission_1:\n  :submitters:\n  - :name: Zoë O'Brien\n    :email: Zoe@uni.test\n"
+        "  :created_at: 2026-03-03 10:00:00.000000000 +01:00\n  :score: 0.0\n")
+    policy = tmp_path / "late.toml"
+    policy.write_text('due = "2026-03-02T23:59:00+00:00"\npercent_per_day = 10\n'
+                      'times = "submission_metadata.yml"\n')
+    late = read_policy(policy)
+    assert late.lateness("zoe", None).days == 1 and late.lateness("zoe", None).percent == 10
+
+
 def test_canvas_and_moodle_exports_are_rosters_as_downloaded(tmp_path):
     from autograder.coursework.roster import read_roster
 

@@ -263,6 +263,25 @@ def test_feedback_is_a_self_contained_page_and_a_text_per_student(course):
     assert "<h2>What to fix</h2>" in (folder / "bob.html").read_text()
 
 
+def test_feedback_groups_repeated_failures_and_holds_hidden_tests_back(course):
+    from autograder.coursework.feedback_bundle import HELD_BACK
+
+    folder = course["out"] / "feedback"
+    for student in ("bob", "carol", "gina"):
+        text = (folder / f"{student}.txt").read_text()
+        fixes = text.split("What to fix:\n", 1)[1].split("\n  x ")
+        bodies = [entry.split("\n", 1)[1] for entry in fixes if "\n" in entry and HELD_BACK not in entry]
+        assert len(bodies) == len(set(bodies)), f"{student}: one entry per distinct failure"
+        hidden = [t for t in results(course["out"], student)["tests"]
+                  if t["visibility"] == "after_published" and t["status"] != "passed"]
+        assert hidden, student
+        for test in hidden:
+            assert f"{test['name']} (hidden)" in text and test["output"].strip() not in text
+        assert HELD_BACK in text
+    carol = (folder / "carol.txt").read_text()
+    assert carol.count("the same mistake in") >= 1 and carol.count("\n  x ") < 20
+
+
 def test_the_lms_files_carry_the_final_grades(course):
     done, out, book = course["done"]["export"], course["out"], course["book"]
     assert done.returncode == 0, done.stderr[-2000:]

@@ -127,14 +127,16 @@ def gradescope_times(path: Path, where: str) -> list[tuple[str, str, object]]:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise BadInput(f"cannot read the {where}: {error}") from None
+    def field(entry: object, name: str) -> object:  # Ruby's symbol keys: `:email:` reads as ":email"
+        return entry.get(f":{name}", entry.get(name)) if isinstance(entry, dict) else None
+
     found = []
     for folder, entry in (data or {}).items() if isinstance(data, dict) else ():
-        entry = entry if isinstance(entry, dict) else {}
-        created = entry.get(":created_at:")
-        for person in entry.get(":submitters:") or []:
-            email = str((person or {}).get(":email:", "")) if isinstance(person, dict) else ""
+        created = field(entry, "created_at")
+        for person in field(entry, "submitters") or []:
+            email = str(field(person, "email") or "")
             if created is None or not email:
-                raise BadInput(f"{where}, {folder}: no :created_at: or submitter's :email:")
+                raise BadInput(f"{where}, {folder}: no :created_at: or no :email: of a submitter")
             found.append((f"{where}, {folder}", email.partition("@")[0], created))
     return found
 
