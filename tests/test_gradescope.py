@@ -246,8 +246,13 @@ def test_submissions_user_cannot_read_the_reference_but_can_run_the_sandbox(grad
                    ".cache/secret/grading-secret"):
         done = as_nobody(f"open({str(source / secret)!r}).read()")
         assert "PermissionError" in done.stderr, secret
-    done = as_nobody(f"import os; os.listdir({str(source / '.cache' / 'reference')!r})")
-    assert "PermissionError" in done.stderr
+    for closed in (".cache/xla", ".cache/secret"):  # the judge's programs hold the reference's
+        done = as_nobody(f"import os; os.listdir({str(source / closed)!r})")
+        assert "PermissionError" in done.stderr, closed
+    library = source / ".cache" / "library-xla"  # JAX's own programs: its sandbox reads them
+    done = as_nobody(f"import os; print(len([open({str(library)!r} + '/' + n, 'rb').read(1) "
+                     f"for n in os.listdir({str(library)!r})]))")
+    assert done.returncode == 0 and int(done.stdout) > 0, done.stderr[-2000:]
     done = as_nobody("import autograder.sandbox.child, autograder.sandbox.door; print('ok')")
     assert done.stdout.strip() == "ok", done.stderr[-2000:]
 
