@@ -71,7 +71,8 @@ def failures(row: Row, show_hidden: bool = False) -> list[tuple[str, str]]:
 
     if row.status.kind in (IMPORT_ERROR, MISSING) or not row.result.get("tests"):
         return [(row.status.kind, row.status.message or "no grade")] if row.status.kind != GRADED else []
-    failed = [r for r in scores_from_result(row.result, row.student).results if not r.passed]
+    failed = sorted((r for r in scores_from_result(row.result, row.student).results if not r.passed),
+                    key=lambda r: r.hidden)  # public tests first, as in results.txt
     groups: dict[tuple[str, str], list] = {}
     for test in failed:
         held = test.hidden and not show_hidden

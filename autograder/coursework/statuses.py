@@ -41,6 +41,9 @@ def status_of(result: dict, source: Path | str | None = None) -> Status:
         return Status(TIMEOUT if RAN_OUT.search(output) else IMPORT_ERROR, import_message(outputs, source))
     if ran_over := [t for t in tests if isinstance(t.get("extra_data"), dict)
                     and t["extra_data"].get("kind") in TIMED_OUT]:
+        whole = RAN_OUT.search(output)
+        if whole and any(t["extra_data"]["kind"] == "budget" for t in ran_over):
+            return Status(TIMEOUT, whole.group(0))
         exercises = list(dict.fromkeys(str(t["extra_data"].get("exercise", "")) for t in ran_over))
         return Status(TIMEOUT, f"{', '.join(exercises)} ran past its time limit in {len(ran_over)} test(s)")
     if RAN_OUT.search(output):
