@@ -77,7 +77,7 @@ def graded(tmp_path_factory) -> dict:
         shutil.rmtree(LYING_AROUND.parent, ignore_errors=True)
     out = folder.parent / "class-grades"
     results = {p.parent.name: json.loads(p.read_text()) for p in out.glob("*/results.json")}
-    with (out / "gradebook.csv").open() as table:
+    with (out / "gradebook.csv").open(encoding="utf-8-sig") as table:  # a byte-order mark, for Excel
         book = {row["student"]: row for row in csv.DictReader(table)}
     return {"done": done, "results": results, "book": book, "before": before, "out": out,
             "seconds": time.monotonic() - started, "library": library}
