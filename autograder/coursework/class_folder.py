@@ -103,7 +103,7 @@ def entry_of(path: Path) -> Entry | None:
     picked: Path | str | None = None
     if path.is_dir():
         picked = pick_file(path)
-    elif path.is_file() and path.suffix.lower() in SUFFIXES:
+    elif path.is_file() and path.suffix in SUFFIXES:
         picked = path
     if picked is None:
         return None
@@ -432,9 +432,14 @@ def run(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         print("error: --jobs must be at least 1", file=sys.stderr)
         return 2
-    names = [e.student for e in entries if e.source is not None]
-    if unknown := [name for name in args.student if name not in names]:
+    graded = {names.key(e.student): e.student for e in entries if e.source is not None}
+    if unknown := [name for name in args.student if names.key(name) not in graded]:
         print(f"error: --student {unknown[0]}: no submission of that name in {folder}", file=sys.stderr)
+        return 2
+    args.student = [graded[names.key(name)] for name in args.student]
+    if book.is_dir():  # an older kit made one for a file handed in as gradebook.csv.py
+        print(f"error: {book} is a folder, not the gradebook: remove it (or pass --output FILE)",
+              file=sys.stderr)
         return 2
     course = settings.merge(settings.load(out), args)
     course.folder, course.students = str(folder), {e.student: str(e.source or "") for e in entries}
