@@ -70,7 +70,7 @@ def test_a_folder_is_graded_into_a_gradebook_and_exits_0(graded_class):
     with (out / "gradebook.csv").open(newline="", encoding="utf-8-sig") as table:
         header = next(csv.reader(table))
     assert header == ["student", "total", "max", *SECTIONS, "status", "wall", "raw_total", "auto_total",
-                      "late_days", "penalty_percent", "overrides", "similar_to"]
+                      "late_days", "penalty_percent", "overrides", "similar_to", "graded_at"]
     book = gradebook(out / "gradebook.csv")
     assert list(book) == ["alice", "bob", "carol", "dave", "erin", "frank", "gus", "hana"]
     assert {row["wall"] for s, row in book.items() if row["status"] == "graded"} <= set(walls.KERNEL_WALLS)

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS, ROOT, run_grader
 
-from autograder.coursework import names
+from autograder.coursework import names, regrade
 from autograder.coursework.class_folder import find_entries
 
 REFERENCE = ROOT / "solutions" / "xor_net.py"
@@ -266,6 +266,7 @@ def test_an_interrupted_forced_regrade_keeps_every_old_grade_whole(term, tmp_pat
     out = tmp_path / "grades"
     shutil.copytree(term["out"], out)
     kept = {s: (out / s / "results.json").read_bytes() for s in ("alice", "bob", ZOE_NFC, "loop")}
+    made = {s: regrade.graded_at(out / s) for s in kept}
     env = dict(os.environ, PYTHONWARNINGS="ignore::DeprecationWarning")
     forced = subprocess.Popen([sys.executable, "-m", "autograder", "grade", str(term["folder"]), "--out",
                                str(out), "--jobs", "1", "--exercise", "relu", "--force"], cwd=ROOT, env=env,
@@ -281,6 +282,8 @@ def test_an_interrupted_forced_regrade_keeps_every_old_grade_whole(term, tmp_pat
     assert "Traceback" not in stderr and "run the same command again" in stderr
     after = {s: (out / s / "results.json").read_bytes() for s in kept}
     assert after == kept, "each student holds the old grade whole until the new one is"
+    book = read_table(out / "gradebook.csv")
+    assert all(book[s]["graded_at"] == made[s] != "" for s in kept), "and the gradebook says so"
     done = run_grader("export", str(out), "--out", str(tmp_path / "lms"), "--allow-incomplete")
     assert done.returncode == 0, done.stderr[-2000:]
     canvas = read_table(tmp_path / "lms" / "canvas.csv", "Student")

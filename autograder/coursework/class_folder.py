@@ -488,6 +488,7 @@ def run(args: argparse.Namespace) -> int:
         runner.stop()
         pool.shutdown(wait=True, cancel_futures=True)
         bar.close()
+        gradebook.write(book, *gradebook.build(out, course))  # each row old or new, its graded_at says
         print(f"interrupted: run the same command again to grade the rest (grades so far in {out})",
               file=sys.stderr)
         return 130

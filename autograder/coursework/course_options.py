@@ -41,7 +41,7 @@ def load_rows(args: argparse.Namespace) -> tuple[Path, list[gradebook.Row], grad
                        f"class again, or pass --allow-incomplete to leave them blank):\n{lines}")
     for row in rows:
         row.blank = row.student in problems or row.status.kind == statuses.MISSING
-    times = sorted(filter(None, (graded_at(out / row.student) for row in rows if not row.blank)))
+    times = sorted(filter(None, (row.graded_at for row in rows if not row.blank)))
     print(f"grades of kit {kit}" + (f", graded {times[0]}" + (f" to {times[-1]}" if times[-1] != times[0]
                                                                   else "") if times else ""))
     if problems:
@@ -70,13 +70,6 @@ def not_current(out: Path, row: gradebook.Row, kit: str, course: settings.Settin
     if key.get("kit") != kit:
         return "stale: the kit changed since it was graded"
     return None
-
-
-def graded_at(folder: Path) -> str:
-    try:
-        return str(json.loads((folder / regrade.KEY_FILE).read_text()).get("graded_at", ""))
-    except (OSError, ValueError):
-        return ""
 
 
 def fail(error: BadInput) -> int:

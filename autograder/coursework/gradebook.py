@@ -20,7 +20,7 @@ from autograder.coursework.settings import Settings
 FILE = "gradebook.csv"
 RESULTS = "results.json"
 COLUMNS = ["student", "total", "max", *SECTIONS, "status", "wall", "raw_total", "auto_total", "late_days",
-           "penalty_percent", "overrides", "similar_to"]
+           "penalty_percent", "overrides", "similar_to", "graded_at"]
 
 
 @dataclass
@@ -39,6 +39,7 @@ class Row:
     source: str = ""
     result: dict = field(default_factory=dict)  # the results.json, {} when there is none
     blank: bool = False  # no grade to hand the LMS (autograder.coursework.course_options)
+    graded_at: str = ""  # when its grade was made: after an interrupted regrade, old or new
 
 
 def sections_of(result: dict) -> dict[str, float]:
@@ -87,7 +88,8 @@ def build(out: Path, settings: Settings) -> tuple[list[Row], Roster]:
         else:
             status = statuses.status_of(result, source)
         row = Row(student, status, float(result.get("max_score", settings.max_score)), source=source,
-                  result=result, auto_total=float(result.get("score", 0.0)))
+                  result=result, auto_total=float(result.get("score", 0.0)),
+                  graded_at=regrade.graded_at(out / student) if result else "")
         ran = status.kind == statuses.GRADED or (status.kind == statuses.TIMEOUT and result.get("tests"))
         row.overrides = [o for o in given if names.key(o.student) == names.key(student)]
         row.sections, row.raw_total = manual.apply(sections_of(result) if ran else {}, row.auto_total,
@@ -112,7 +114,7 @@ def write(path: Path, rows: list[Row], roster: Roster) -> None:
             *(f"{row.sections[s]:g}" if s in row.sections else "" for s in SECTIONS),
             str(row.status), row.wall, f"{row.raw_total:g}", f"{row.auto_total:g}",
             str(late.days) if late else "", f"{late.percent:g}" if late else "",
-            "; ".join(o.describe() for o in row.overrides), "; ".join(row.similar),
+            "; ".join(o.describe() for o in row.overrides), "; ".join(row.similar), row.graded_at,
             *(roster.get(row.student, column) for column in roster.columns)])
     spreadsheet.write(path, table, for_people=True)
 

@@ -70,6 +70,14 @@ def write_key(folder: Path, key: dict[str, object]) -> None:
     write_atomic(folder / KEY_FILE, json.dumps({**key, "graded_at": graded_at}, sort_keys=True) + "\n")
 
 
+def graded_at(folder: Path) -> str:
+    """When the grade in ``folder`` was made (ISO 8601, UTC); "" when unknown."""
+    try:
+        return str(json.loads((folder / KEY_FILE).read_text()).get("graded_at", ""))
+    except (OSError, ValueError, AttributeError):
+        return ""
+
+
 def mac(folder: Path) -> str:
     """The HMAC of the signed files in ``folder`` (each with its length, so none can borrow
     another's bytes); raises OSError when one is missing."""
