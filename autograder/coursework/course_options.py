@@ -62,7 +62,10 @@ def not_current(out: Path, row: gradebook.Row, kit: str, course: settings.Settin
         return str(row.status)
     try:
         key = json.loads((folder / regrade.KEY_FILE).read_text())
-        handed_in = hashlib.sha256(Path(row.source).read_bytes()).hexdigest() if row.source else ""
+        handed_in = ""
+        if row.source:
+            with Path(row.source).open("rb") as source:  # read in pieces, whatever its size now
+                handed_in = hashlib.file_digest(source, "sha256").hexdigest()
     except (OSError, ValueError):
         return "stale: the submission is no longer where it was graded"
     if key.get("submission") != handed_in:

@@ -15,6 +15,7 @@ so that no folder handed in (1,200 nested levels, a loop of links) stops a class
 import os
 import stat
 import unicodedata
+from collections import deque
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -80,9 +81,9 @@ def walk(folder: Path, max_depth: int = MAX_DEPTH, max_files: int = MAX_FILES) -
     """Every plain file below ``folder``, breadth first, hidden entries and ``__pycache__``
     left out; links never followed, so no loop; at most ``max_depth`` levels and
     ``max_files`` entries, without recursion."""
-    queue, seen = [(folder, 0)], 0
+    queue, seen = deque([(folder, 0)]), 0
     while queue:
-        here, depth = queue.pop(0)
+        here, depth = queue.popleft()
         try:
             with os.scandir(here) as entries:
                 listed = sorted(entries, key=lambda e: e.name)
