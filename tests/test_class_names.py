@@ -181,6 +181,7 @@ def term(tmp_path_factory) -> Iterator[dict]:
     remove_deep(folder / "deep")
 
 
+@pytest.mark.slow
 def test_every_entry_is_graded_or_refused_with_a_status_and_none_takes_another_grade(term):
     book = term["book"]
     assert (term["out"] / "gradebook.csv").is_file()
@@ -199,6 +200,7 @@ def test_every_entry_is_graded_or_refused_with_a_status_and_none_takes_another_g
     assert len(book) == 10
 
 
+@pytest.mark.slow
 def test_every_csv_file_is_spreadsheet_safe_and_read_back(term):
     raw = (term["out"] / "gradebook.csv").read_bytes()
     assert raw.startswith("\ufeff".encode()), "a byte-order mark, so that Excel reads UTF-8"
@@ -211,6 +213,7 @@ def test_every_csv_file_is_spreadsheet_safe_and_read_back(term):
     assert any("'=1+2" in (row["student_1"], row["student_2"]) for row in pairs.values())
 
 
+@pytest.mark.slow
 def test_a_grade_the_judge_did_not_write_is_regraded_and_never_exported(term, tmp_path):
     out = term["out"]
     bob = out / "bob" / "results.json"
@@ -228,6 +231,7 @@ def test_a_grade_the_judge_did_not_write_is_regraded_and_never_exported(term, tm
     assert read_table(out / "gradebook.csv")["bob"]["total"] == "0"
 
 
+@pytest.mark.slow
 def test_export_refuses_stale_or_ungraded_grades_unless_allowed_and_leaves_the_missing_blank(term, tmp_path):
     out = term["out"]
     done = run_grader("export", str(out), "--out", str(tmp_path))
@@ -248,6 +252,7 @@ def test_export_refuses_stale_or_ungraded_grades_unless_allowed_and_leaves_the_m
     assert moodle["quinn@uni.test"]["XOR network"] == "" and moodle["bob@uni.test"]["XOR network"] == "0"
 
 
+@pytest.mark.slow
 def test_a_stale_grade_stops_export_and_feedback(term, tmp_path):
     folder, out = term["folder"], term["out"]
     original = (folder / "alice.py").read_bytes()
@@ -262,6 +267,7 @@ def test_a_stale_grade_stops_export_and_feedback(term, tmp_path):
         (folder / "alice.py").write_bytes(original)
 
 
+@pytest.mark.slow
 def test_an_interrupted_forced_regrade_keeps_every_old_grade_whole(term, tmp_path):
     out = tmp_path / "grades"
     shutil.copytree(term["out"], out)
@@ -291,6 +297,7 @@ def test_an_interrupted_forced_regrade_keeps_every_old_grade_whole(term, tmp_pat
     assert canvas["Alice"][column] == term["book"]["alice"]["total"] and canvas["Bob"][column] == "0"
 
 
+@pytest.mark.slow
 def test_a_class_results_txt_names_the_seed_its_results_json_holds(term):
     result = json.loads((term["out"] / "alice" / "results.json").read_text())
     seed = result["extra_data"]["seed"]
@@ -298,6 +305,7 @@ def test_a_class_results_txt_names_the_seed_its_results_json_holds(term):
     assert f"(inputs from seed {seed}," in (term["out"] / "alice" / "results.txt").read_text()
 
 
+@pytest.mark.slow
 def test_a_student_without_a_submission_time_stops_the_run_naming_them(term, tmp_path):
     times = tmp_path / "times.csv"
     times.write_text("student,submitted\nalice,2026-03-02T10:00:00+00:00\n")
@@ -310,6 +318,7 @@ def test_a_student_without_a_submission_time_stops_the_run_naming_them(term, tmp
     assert (term["out"] / "gradebook.csv").read_bytes() == kept
 
 
+@pytest.mark.slow
 def test_an_endless_loop_in_train_is_a_timeout_naming_it(tmp_path):
     folder = tmp_path / "class"
     folder.mkdir()

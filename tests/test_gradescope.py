@@ -278,6 +278,22 @@ def test_the_zip_requires_a_kernel_wall_unless_built_unsafe(autograder_zip, tmp_
         assert "--unsafe-without-walls" in text and "--require-isolation" not in text, script
 
 
+def test_the_image_refuses_to_build_where_no_kernel_wall_starts(tmp_path):
+    """`prepare` with --require-isolation (the zip's default) where only the audit hook would
+    hold a submission (XOR_KIT_WALL=hook stands for such a container): no image, the reason
+    and the unsafe option named. Run in a copy of the kit: prepare locks down the kit it runs in."""
+    for name in ("autograder", "solutions", "exercises"):
+        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+    env = dict(os.environ, XOR_KIT_WALL="hook", PYTHONWARNINGS="ignore::DeprecationWarning")
+    done = subprocess.run([sys.executable, "-m", "autograder.coursework.gradescope", "prepare",
+                           "--require-isolation"], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 1, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "no kernel wall" in done.stderr and "--unsafe-without-walls" in done.stderr
+    assert "reference" not in done.stdout, "nothing graded"
+    assert stat.S_IMODE((tmp_path / "solutions" / "xor_net.py").stat().st_mode) & 0o044, "nothing locked"
+
+
 def test_the_finder_survives_deep_and_cyclic_folders(tmp_path):
     from autograder.coursework.gradescope import find_submission
 
