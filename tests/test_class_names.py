@@ -347,3 +347,12 @@ def test_a_notebook_holding_a_classmates_py_is_flagged_and_size_costs_nothing(tm
     assert time.monotonic() - started < 20
     assert {(p.first, p.second, p.identical) for p in pairs} == {("ivan", "jack", False),
                                                                   ("padded", "padded_too", True)}
+
+
+def test_a_gradebook_folder_left_by_an_older_kit_is_one_line_before_any_grading(tmp_path):
+    (tmp_path / "class").mkdir()
+    shutil.copy(STUBS, tmp_path / "class" / "ann.py")
+    (tmp_path / "class-grades" / "gradebook.csv").mkdir(parents=True)  # from a gradebook.csv.py
+    done = run_grader("grade", str(tmp_path / "class"), "--exercise", "relu")
+    assert done.returncode == 2 and done.stderr.startswith("error: ") and "is a folder" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and not (tmp_path / "class-grades" / "ann").exists()
