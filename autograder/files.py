@@ -31,7 +31,11 @@ def read_submission(path: Path) -> bytes:
     with os.fdopen(descriptor, "rb") as file:
         if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
             raise SubmissionFileError(f"{path} is not a regular file: hand in the file itself")
-        return file.read(MAX_SUBMISSION_BYTES + 1)[:MAX_SUBMISSION_BYTES]
+        data = file.read(MAX_SUBMISSION_BYTES + 1)
+    if len(data) > MAX_SUBMISSION_BYTES:  # refused whole: a cut file would be graded as another
+        raise SubmissionFileError(f"{path} is larger than {MAX_SUBMISSION_BYTES >> 20} MiB: a submission "
+                                  "may be 4 MiB at most")
+    return data
 
 
 def _open_without_links(path: Path) -> int:

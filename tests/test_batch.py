@@ -27,7 +27,7 @@ SPEC_KEYS = {"score", "max_score", "tests"}
 
 
 def gradebook(path: Path) -> dict[str, dict[str, str]]:
-    with path.open() as table:
+    with path.open(newline="", encoding="utf-8-sig") as table:  # with a byte-order mark, for Excel
         rows = list(csv.DictReader(table))
     return {row["student"]: row for row in rows}
 
@@ -67,10 +67,10 @@ def test_a_folder_is_graded_into_a_gradebook_and_exits_0(graded_class):
     folder, out, done = graded_class
     assert done.returncode == 0, done.stderr[-3000:]
     assert f"wrote {out / 'gradebook.csv'}" in done.stdout
-    with (out / "gradebook.csv").open() as table:
+    with (out / "gradebook.csv").open(newline="", encoding="utf-8-sig") as table:
         header = next(csv.reader(table))
     assert header == ["student", "total", "max", *SECTIONS, "status", "wall", "raw_total", "auto_total",
-                      "late_days", "penalty_percent", "overrides", "similar_to"]
+                      "late_days", "penalty_percent", "overrides", "similar_to", "graded_at"]
     book = gradebook(out / "gradebook.csv")
     assert list(book) == ["alice", "bob", "carol", "dave", "erin", "frank", "gus", "hana"]
     assert {row["wall"] for s, row in book.items() if row["status"] == "graded"} <= set(walls.KERNEL_WALLS)
@@ -99,9 +99,9 @@ def test_what_cannot_be_graded_is_a_grader_error_with_the_reason(graded_class):
     assert "a.py" in book["dave"]["status"] and "b.py" in book["dave"]["status"]
     assert book["erin"]["status"].startswith("grader-error: the grader exited with status 2")
     assert "not valid JSON" in book["erin"]["status"]
-    assert book["frank"]["status"] == "grader-error: no .py or .ipynb file in the folder"
+    assert book["frank"]["status"].startswith("grader-error: no .py or .ipynb file in the folder")
     assert book["gus"]["status"] == "grader-error: a symbolic link, not a file: hand in the file itself"
-    assert book["hana"]["status"] == "grader-error: no .py or .ipynb file in the folder"
+    assert book["hana"]["status"].startswith("grader-error: no .py or .ipynb file in the folder")
     for student in ("dave", "erin", "frank", "gus", "hana"):
         assert book[student]["total"] == "0" and book[student]["max"] == "100"
         result = json.loads((out / student / "results.json").read_text())
@@ -207,7 +207,7 @@ def test_an_interrupted_run_is_finished_by_the_next_without_regrading(tmp_path, 
         "s1": ("graded", "100"), "s2": ("graded", "0"), "s3": ("graded", "100"), "s4": ("graded", "0")}
 
 
-def test_students_are_named_after_their_entries_and_same_names_kept_apart(tmp_path):
+def test_students_are_named_after_their_entries_and_same_names_refused_together(tmp_path):
     from autograder.coursework.class_folder import find_entries
 
     for name in ("alice.py", "alice.ipynb", "bob.py", ".hidden.py", "notes.txt"):
@@ -217,6 +217,6 @@ def test_students_are_named_after_their_entries_and_same_names_kept_apart(tmp_pa
     (tmp_path / "grades").mkdir()
     (tmp_path / "grades" / "xor_net.py").write_text("")
     entries = find_entries(tmp_path, skip=((tmp_path / "grades").resolve(),))
-    assert [(e.student, e.source.relative_to(tmp_path).as_posix()) for e in entries] == [
-        ("alice", "alice/xor_net.py"), ("alice.ipynb", "alice.ipynb"), ("alice.py", "alice.py"),
-        ("bob", "bob.py")]
+    assert [(e.student, e.source and e.source.relative_to(tmp_path).as_posix()) for e in entries] == [
+        ("alice", None), ("bob", "bob.py")]
+    assert entries[0].problem.startswith("'alice' and 'alice.ipynb' and 'alice.py' are the same student")

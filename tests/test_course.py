@@ -46,6 +46,7 @@ percent_per_day = 10
 cap_percent = 40
 grace_minutes = 15
 times = "submitted.csv"
+use_file_times = true  # kate is not in the times file: her file's time, as the instructor asks
 [extensions]
 gina = 3
 """
@@ -97,7 +98,7 @@ def write_csv(path: Path, rows: list) -> Path:
 
 
 def table(path: Path, key: str = "student") -> dict[str, dict[str, str]]:
-    with path.open(newline="") as opened:
+    with path.open(newline="", encoding="utf-8-sig") as opened:  # the gradebook has a byte-order mark
         return {row[key]: row for row in csv.DictReader(opened)}
 
 
@@ -141,8 +142,10 @@ def course(tmp_path_factory) -> dict:
     done = {"grade": run_grader("grade", str(folder), "--jobs", "2", "--roster", str(roster),
                                 "--overrides", str(overrides), "--late", str(files / "late.toml"))}
     assert done["grade"].returncode == 0, done["grade"].stderr[-3000:]
-    done["feedback"] = run_grader("feedback", str(out))
-    done["export"] = run_grader("export", str(out), "--assignment", "XOR net", "--canvas-assignment-id", "77")
+    done["refused"] = run_grader("export", str(out))  # nina's grader-error stops it
+    done["feedback"] = run_grader("feedback", str(out), "--allow-incomplete")
+    done["export"] = run_grader("export", str(out), "--assignment", "XOR net", "--canvas-assignment-id", "77",
+                                "--allow-incomplete")
     return {"root": root, "folder": folder, "files": files, "out": out, "done": done,
             "book": table(out / "gradebook.csv")}
 
@@ -244,20 +247,42 @@ def test_similarity_flags_the_copies_and_nothing_else(course):
 def test_feedback_is_a_self_contained_page_and_a_text_per_student(course):
     done, folder = course["done"]["feedback"], course["out"] / "feedback"
     assert done.returncode == 0, done.stderr[-2000:]
-    assert sorted(p.name for p in folder.iterdir()) == sorted(
-        f"{s}{ext}" for s in course["book"] for ext in (".html", ".txt"))
+    assert sorted(p.name for p in folder.iterdir()) == sorted(  # not nina: no grade, left out
+        f"{s}{ext}" for s in course["book"] for ext in (".html", ".txt") if s != "nina")
     alice = (folder / "alice.html").read_text()
     assert alice.count('<img src="data:image/png;base64,') == 2
     assert not re.search(r'(src|href)="(?!data:)', alice), "nothing outside the page"
     bob = (folder / "bob.txt").read_text()
-    assert bob.startswith(f"bob: {course['book']['bob']['total']} / 100") and "What to fix" in bob
+    assert bob.startswith(f"Bob B: {course['book']['bob']['total']} / 100") and "What to fix" in bob
     assert "x loss: " in bob and "<" not in bob
     kate = (folder / "kate.txt").read_text()
     assert "relu set to 2 by your instructor: relu copied from the lecture notes" in kate
     assert "5 day(s) after the due date" in kate and "-40%" in kate
-    assert kate.startswith("kate: 1.2 / 100 (before the late penalty: 2)")
+    assert kate.startswith("Kate K: 1.2 / 100 (before the late penalty: 2)")
     assert "missing" in (folder / "frank.txt").read_text()
     assert "<h2>What to fix</h2>" in (folder / "bob.html").read_text()
+
+
+def test_feedback_groups_repeated_failures_and_holds_hidden_tests_back(course):
+    from autograder.coursework.feedback_bundle import HELD_BACK
+
+    folder = course["out"] / "feedback"
+    for student in ("bob", "carol", "gina"):
+        text = (folder / f"{student}.txt").read_text()
+        fixes = text.split("What to fix:\n", 1)[1].split("\n  x ")
+        bodies = [entry.split("\n", 1)[1] for entry in fixes if "\n" in entry and HELD_BACK not in entry]
+        assert len(bodies) == len(set(bodies)), f"{student}: one entry per distinct failure"
+        hidden = [t for t in results(course["out"], student)["tests"]
+                  if t["visibility"] == "after_published" and t["status"] != "passed"]
+        assert hidden, student
+        shown = {t["output"].strip() for t in results(course["out"], student)["tests"]
+                 if t["visibility"] != "after_published" and t["status"] != "passed"}
+        for test in hidden:
+            assert f"{test['name']} (hidden)" in text
+            assert test["output"].strip() in shown or test["output"].strip() not in text, test["name"]
+        assert HELD_BACK in text
+    carol = (folder / "carol.txt").read_text()
+    assert carol.count("the same mistake in") >= 1 and carol.count("\n  x ") < 20
 
 
 def test_the_lms_files_carry_the_final_grades(course):
@@ -267,16 +292,24 @@ def test_the_lms_files_carry_the_final_grades(course):
         canvas = list(csv.reader(opened))
     assert canvas[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "XOR net (77)"]
     assert canvas[1] == ["    Points Possible", "", "", "", "", "100"]
-    assert canvas[2:] == [[name, cid, sis, "", section, book[s]["total"]]
-                          for s, name, _, cid, sis, section, _ in ROSTER]
+    assert canvas[2:] == [[name, cid, sis, "", section, "" if s == "frank" else book[s]["total"]]
+                          for s, name, _, cid, sis, section, _ in ROSTER]  # frank handed nothing in: blank
     assert "left out, no canvas_id, sis_id or sis_login_id in the roster: nina" in done.stdout
     moodle = table(out / "moodle.csv", "Email address")
     assert list(moodle) == [email for _, _, email, *_ in ROSTER if email]
     assert {m: row["XOR net"] for m, row in moodle.items()} == {
-        email: book[s]["total"] for s, _, email, *_ in ROSTER if email}
+        email: "" if s == "frank" else book[s]["total"] for s, _, email, *_ in ROSTER if email}
     assert moodle["kate@uni.test"]["Feedback"].startswith("1.2 / 100; graded; 5 day(s) late: -40% of 2")
-    assert moodle["frank@uni.test"]["Feedback"] == "0 / 100; missing: on the roster, no submission"
+    assert moodle["frank@uni.test"]["Feedback"] == ""
     assert "left out, no email in the roster: lena, nina" in done.stdout
+    assert "left blank (--allow-incomplete): nina: grader-error: 2 .py/.ipynb files" in done.stdout
+
+
+def test_export_refuses_a_class_with_a_grader_error_one_line_per_student(course):
+    refused = course["done"]["refused"]
+    assert refused.returncode == 2
+    assert refused.stderr.startswith("error: 1 of 13 grades cannot be exported")
+    assert refused.stderr.splitlines()[1].startswith("  nina: grader-error: 2 .py/.ipynb files")
 
 
 def test_a_rerun_says_why_and_grades_only_what_it_must(course):
@@ -289,7 +322,11 @@ def test_a_rerun_says_why_and_grades_only_what_it_must(course):
             in again.stderr)
     after = {p.parent.name: p.stat().st_mtime_ns for p in out.glob("*/results.json")}
     assert {s for s in after if after[s] != before[s]} == {"carol", "nina"}
-    assert table(out / "gradebook.csv") == course["book"], "the kept roster, overrides and policy apply again"
+    book = table(out / "gradebook.csv")
+    assert {s for s in book if book[s]["graded_at"] != course["book"][s]["graded_at"]} == {"carol", "nina"}
+    unstamped = [{s: {k: v for k, v in row.items() if k != "graded_at"} for s, row in b.items()}
+                 for b in (book, course["book"])]
+    assert unstamped[0] == unstamped[1], "the kept roster, overrides and policy apply again"
 
 
 @pytest.mark.parametrize("kind, content, message", [

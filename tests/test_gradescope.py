@@ -21,7 +21,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run_grader
+from conftest import DROP_TO_LAST_ARGUMENT, ROOT, as_user, run_grader
 
 from autograder import EXERCISES, SOLUTION_PATH
 
@@ -199,23 +199,94 @@ def test_no_file_to_grade_is_an_explained_zero(gradescope):
     assert "xor_net.py" in result["output"]
 
 
+def run_as(uid: int, code: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    """``python -c CODE`` as ``uid``, the way the kit runs a sandbox's uid (conftest.as_user)."""
+    command, user = as_user([sys.executable, "-c", DROP_TO_LAST_ARGUMENT + code], uid)
+    return subprocess.run(command, cwd="/", capture_output=True, text=True, timeout=120, env=env, **user)
+
+
 @pytest.mark.skipif(os.geteuid() != 0, reason="the lock-down is for a grader running as root")
 def test_submissions_user_cannot_read_the_reference_but_can_run_the_sandbox(gradescope):
     source = gradescope["root"] / "source"
     nobody = pwd.getpwnam("nobody")
 
     def as_nobody(code: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-c", code], cwd="/", capture_output=True, text=True,
-                              user=nobody.pw_uid, group=nobody.pw_gid, timeout=120,
-                              env={"PYTHONPATH": str(source), "PATH": os.environ["PATH"]})
+        done = run_as(nobody.pw_uid, "import os; assert os.getuid() != 0\n" + code,
+                      {"PYTHONPATH": str(source), "PATH": os.environ["PATH"]})
+        assert "AssertionError" not in done.stderr, "ran as root"
+        return done
 
-    for secret in ("solutions/xor_net.py", "autograder/suites/test_hidden.py", "setup.sh"):
+    for secret in ("solutions/xor_net.py", "autograder/suites/test_hidden.py", "setup.sh",
+                   ".cache/secret/grading-secret"):
         done = as_nobody(f"open({str(source / secret)!r}).read()")
         assert "PermissionError" in done.stderr, secret
-    done = as_nobody(f"import os; os.listdir({str(source / '.cache' / 'reference')!r})")
-    assert "PermissionError" in done.stderr
+    for closed in (".cache/xla", ".cache/secret"):  # the judge's programs hold the reference's
+        done = as_nobody(f"import os; os.listdir({str(source / closed)!r})")
+        assert "PermissionError" in done.stderr, closed
+    library = source / ".cache" / "library-xla"  # JAX's own programs: its sandbox reads them
+    done = as_nobody(f"import os; print(len([open({str(library)!r} + '/' + n, 'rb').read(1) "
+                     f"for n in os.listdir({str(library)!r})]))")
+    assert done.returncode == 0 and int(done.stdout) > 0, done.stderr[-2000:]
     done = as_nobody("import autograder.sandbox.child, autograder.launch.door; print('ok')")
     assert done.stdout.strip() == "ok", done.stderr[-2000:]
+
+
+def test_the_stubs_result_holds_nothing_the_stubs_did_not_print(gradescope):
+    """The lock-down leaves JAX's library programs readable: no warning of JAX's own about
+    them (or anything else) lands in a student's result as if the code had printed it."""
+    result = gradescope["stubs"]["json"]
+    assert "Your code printed" not in json.dumps(result), result.get("output", "")[:2000]
+
+
+def test_the_zip_requires_a_kernel_wall_unless_built_unsafe(autograder_zip, tmp_path):
+    unpack(autograder_zip, tmp_path / "safe")
+    for script in ("setup.sh", "run_autograder"):
+        text = (tmp_path / "safe" / script).read_text()
+        assert "--require-isolation" in text and "--unsafe-without-walls" not in text, script
+    unsafe = tmp_path / "unsafe.zip"
+    done = run_grader("gradescope", "--output", str(unsafe), "--unsafe-without-walls")
+    assert done.returncode == 0 and "UNSAFE" in done.stdout, done.stderr[-2000:]
+    unpack(unsafe, tmp_path / "unsafe")
+    for script in ("setup.sh", "run_autograder"):
+        text = (tmp_path / "unsafe" / script).read_text()
+        assert "--unsafe-without-walls" in text and "--require-isolation" not in text, script
+
+
+def test_the_image_refuses_to_build_where_no_kernel_wall_starts(tmp_path):
+    """`prepare` with --require-isolation (the zip's default) where only the audit hook would
+    hold a submission (XOR_KIT_WALL=hook stands for such a container): no image, the reason
+    and the unsafe option named. Run in a copy of the kit: prepare locks down the kit it runs in."""
+    for name in ("autograder", "solutions", "exercises"):
+        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+    env = dict(os.environ, XOR_KIT_WALL="hook", PYTHONWARNINGS="ignore::DeprecationWarning")
+    done = subprocess.run([sys.executable, "-m", "autograder.coursework.gradescope", "prepare",
+                           "--require-isolation"], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 1, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "no kernel wall" in done.stderr and "--unsafe-without-walls" in done.stderr
+    assert "reference" not in done.stdout, "nothing graded"
+    assert stat.S_IMODE((tmp_path / "solutions" / "xor_net.py").stat().st_mode) & 0o044, "nothing locked"
+
+
+def test_the_finder_survives_deep_and_cyclic_folders(tmp_path):
+    from autograder.coursework.gradescope import find_submission
+
+    deep = tmp_path / "deep"
+    deep.mkdir()
+    os.chdir(deep)  # 1,200 folders, made one at a time: beyond any recursion limit
+    try:
+        for _ in range(1200):
+            os.mkdir("d")
+            os.chdir("d")
+        Path("xor_net.py").write_text("")
+    finally:
+        os.chdir(ROOT)
+    (deep / "loop").mkdir()
+    (deep / "loop" / "up").symlink_to("..")  # a loop of links: never followed
+    assert isinstance(find_submission(deep), str)
+    (deep / "loop" / "xor_net.py").write_text("")
+    assert find_submission(deep) == deep / "loop" / "xor_net.py"
+    subprocess.run(["rm", "-rf", "--", str(deep)], check=True, timeout=120)  # shutil's would recurse
 
 
 def test_the_file_to_grade_is_found_in_a_whole_repository_too(tmp_path):

@@ -34,12 +34,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from autograder.coursework import gradebook, regrade, settings, similarity
+from autograder.coursework import gradebook, names, regrade, settings, similarity
 from autograder.coursework.bad_input import BadInput
 from autograder.coursework.statuses import GRADED, IMPORT_ERROR, NOT_GRADED, Status, status_of
-from autograder.files import SubmissionFileError, private_folder, read_submission
+from autograder.files import MAX_SUBMISSION_BYTES, SubmissionFileError, private_folder, read_submission
 
-SUFFIXES = (".py", ".ipynb")
+SUFFIXES = names.SUFFIXES
 PREFERRED = ("xor_net.py", "xor_net.ipynb")  # in a student's folder with several files
 RESULTS, TEXT, FINGERPRINT, LOG = gradebook.RESULTS, "results.txt", ".sha256", "grader.log"
 GRADEBOOK = gradebook.FILE
@@ -74,19 +74,17 @@ class Entry:
 
 def pick_file(folder: Path) -> Path | str:
     """The submission in a student's folder: xor_net.py / xor_net.ipynb, else the only
-    .py or .ipynb in it (searched all the way down); or why there is none."""
+    .py or .ipynb in it (searched all the way down, names.walk's way); or why there is none."""
     for name in PREFERRED:
-        if (folder / name).is_file() and not (folder / name).is_symlink():
+        if plain_file(folder / name):
             return folder / name
-    found = sorted(p for p in folder.rglob("*") if plain_file(p) and p.suffix in SUFFIXES
-                   and not any(part.startswith(".") or part == "__pycache__"
-                               for part in p.relative_to(folder).parts))
+    found = [p for p in names.walk(folder) if p.suffix in SUFFIXES]
     if len(found) == 1:
         return found[0]
     if not found:
-        return "no .py or .ipynb file in the folder"
+        return f"no .py or .ipynb file in the folder (searched {names.MAX_DEPTH} folders deep)"
     return f"{len(found)} .py/.ipynb files and none named xor_net: " + ", ".join(
-        str(p.relative_to(folder)) for p in found[:5])
+        ascii(str(p.relative_to(folder)))[1:-1] for p in found[:5])
 
 
 def plain_file(path: Path) -> bool:
@@ -97,24 +95,51 @@ def plain_file(path: Path) -> bool:
 SYMLINK = "a symbolic link, not a file: hand in the file itself"
 
 
+def entry_of(path: Path) -> Entry | None:
+    """The student one entry of the class folder stands for; None for what is no submission."""
+    student = names.student_of(path.name)
+    if path.is_symlink():
+        return Entry(student, None, SYMLINK)
+    picked: Path | str | None = None
+    if path.is_dir():
+        picked = pick_file(path)
+    elif path.is_file() and path.suffix in SUFFIXES:
+        picked = path
+    if picked is None:
+        return None
+    if isinstance(picked, str):
+        return Entry(student, None, picked)
+    if (size := picked.stat().st_size) > MAX_SUBMISSION_BYTES:  # before any pass reads it
+        return Entry(student, None, f"{picked.name} is {size / 2**20:.1f} MiB: a submission may be "
+                                    f"{MAX_SUBMISSION_BYTES / 2**20:g} MiB at most")
+    return Entry(student, picked)
+
+
 def find_entries(folder: Path, skip: tuple[Path, ...] = ()) -> list[Entry]:
-    """The students in ``folder``, by name; hidden entries and ``skip`` are left out."""
-    found: list[tuple[str, Entry]] = []
+    """The students in ``folder``, by name (autograder.coursework.names' rule); hidden entries
+    and ``skip`` left out. A name the rule refuses, or several entries that are one student
+    once it applies, are one row that says why and grades nothing."""
+    groups: dict[str, list[tuple[str, Entry]]] = {}
     for path in sorted(folder.iterdir()):
         if path.name.startswith(".") or path.name == "__pycache__" or path.resolve() in skip:
             continue
-        if path.is_symlink():
-            name = path.stem if path.suffix in SUFFIXES else path.name
-            found.append((path.name, Entry(name, None, SYMLINK)))
-        elif path.is_dir():
-            picked = pick_file(path)
-            found.append((path.name, Entry(path.name, picked) if isinstance(picked, Path)
-                           else Entry(path.name, None, picked)))
-        elif path.is_file() and path.suffix in SUFFIXES:
-            found.append((path.name, Entry(path.stem, path)))
-    names = [entry.student for _, entry in found]
-    # alice.py beside alice.ipynb or a folder alice/: each is kept, under its whole name
-    return [Entry(whole, e.source, e.problem) if names.count(e.student) > 1 else e for whole, e in found]
+        entry = entry_of(path)
+        if entry is None:
+            continue
+        if why := names.problem(entry.student):  # shown escaped, renamed apart from the kit's files
+            shown = ascii(entry.student)[1:-1]
+            entry = Entry(shown if shown != entry.student else f"{shown} (renamed)", None,
+                          f"{ascii(path.name)} {why}: rename it")
+        groups.setdefault(names.key(entry.student), []).append((path.name, entry))
+    found = []
+    for group in groups.values():
+        if len(group) == 1:
+            found.append(group[0][1])
+            continue
+        spellings = " and ".join(ascii(name) for name, _ in group)
+        found.append(Entry(group[0][1].student, None, f"{spellings} are the same student once the suffix, "
+                           "case and Unicode form are ignored: hand in one"))
+    return sorted(found, key=lambda e: names.key(e.student))
 
 
 def error_result(reason: str, max_score: float, seconds: float) -> dict:
@@ -140,6 +165,9 @@ def scores_from_result(result: dict, submission: str):
     if result.get("output"):
         scores.events.append(result["output"])
     scores.wall = wall_of(result)
+    extra = result.get("extra_data")
+    seed = extra.get("seed") if isinstance(extra, dict) else None
+    scores.seed = seed if isinstance(seed, int) and not isinstance(seed, bool) else 0
     return scores
 
 
@@ -212,16 +240,15 @@ class Runner:
         """Why ``entry`` must be graded (again); None when its grade is up to date."""
         if entry.source is None:
             return "nothing to grade"
+        regrade.recover(self.out, entry.student)
         return regrade.stale_because(self.out / entry.student, self.key(entry))
 
     def grade(self, entry: Entry) -> Status | None:
         """Grade one student; its status, or None if the run was stopped meanwhile."""
         from autograder.judge.report import dumps, write_atomic
 
-        folder = self.out / entry.student
-        folder.mkdir(parents=True, exist_ok=True)
-        for name in (regrade.KEY_FILE, FINGERPRINT, RESULTS, TEXT):  # an old grade must not stay
-            (folder / name).unlink(missing_ok=True)
+        regrade.recover(self.out, entry.student)
+        folder = regrade.staging(self.out, entry.student)  # the old grade stays until this one is whole
         started = time.monotonic()
         reason, source = entry.problem or None, b""
         if reason is None:
@@ -233,6 +260,7 @@ class Runner:
         key = regrade.key_of(fingerprint, self.kit, self.grade_options)
         reason = reason or self._run_copy(entry, source, folder)
         if reason is None and self.stopping.is_set():
+            shutil.rmtree(folder, ignore_errors=True)
             return None
         if reason is None:
             try:
@@ -242,9 +270,11 @@ class Runner:
         if reason is not None:
             result = error_result(reason, self.max_score, time.monotonic() - started)
             write_atomic(folder / RESULTS, dumps(result))
-        write_atomic(folder / TEXT, text_of(result, str(entry.source or folder)))
+        write_atomic(folder / TEXT, text_of(result, str(entry.source or self.out / entry.student)))
         write_atomic(folder / FINGERPRINT, fingerprint + "\n")
         regrade.write_key(folder, key)
+        regrade.sign(folder)
+        regrade.install(folder, self.out / entry.student)
         return status_of(result, entry.source)
 
     def _run_copy(self, entry: Entry, source: bytes, folder: Path) -> str | None:
@@ -402,9 +432,14 @@ def run(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         print("error: --jobs must be at least 1", file=sys.stderr)
         return 2
-    names = [e.student for e in entries if e.source is not None]
-    if unknown := [name for name in args.student if name not in names]:
+    graded = {names.key(e.student): e.student for e in entries if e.source is not None}
+    if unknown := [name for name in args.student if names.key(name) not in graded]:
         print(f"error: --student {unknown[0]}: no submission of that name in {folder}", file=sys.stderr)
+        return 2
+    args.student = [graded[names.key(name)] for name in args.student]
+    if book.is_dir():  # an older kit made one for a file handed in as gradebook.csv.py
+        print(f"error: {book} is a folder, not the gradebook: remove it (or pass --output FILE)",
+              file=sys.stderr)
         return 2
     course = settings.merge(settings.load(out), args)
     course.folder, course.students = str(folder), {e.student: str(e.source or "") for e in entries}
@@ -434,6 +469,8 @@ def run(args: argparse.Namespace) -> int:
           f"({len(entries) - len(pending)} unchanged since the last run), {args.jobs} at a time\n  "
           + regrade.summary(reasons, [e.student for e in entries if e.student not in reasons]),
           file=sys.stderr)
+    course.finished = False  # until every grade is in (export says so of a student never graded)
+    settings.save(out, course)
     previous = signal.signal(signal.SIGTERM, _interrupt)
     pool = ThreadPoolExecutor(max_workers=args.jobs)
     bar = tqdm(total=len(entries), initial=len(entries) - len(pending), unit="student",
@@ -446,20 +483,25 @@ def run(args: argparse.Namespace) -> int:
             if status and status.kind != GRADED:
                 bar.write(f"{futures[future].student}: {status}", file=sys.stderr)
     except KeyboardInterrupt:
+        for number in (signal.SIGINT, signal.SIGTERM):  # a second Ctrl-C: nothing more to stop
+            signal.signal(number, signal.SIG_IGN)
         runner.stop()
         pool.shutdown(wait=True, cancel_futures=True)
         bar.close()
+        gradebook.write(book, *gradebook.build(out, course))  # each row old or new, its graded_at says
         print(f"interrupted: run the same command again to grade the rest (grades so far in {out})",
               file=sys.stderr)
         return 130
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:  # interrupted: ignored until the exit
+            signal.signal(signal.SIGTERM, previous)
+            signal.signal(signal.SIGINT, signal.default_int_handler)
     pool.shutdown()
     runner.close()
     bar.close()
     similarity.write_pairs(out / similarity.FILE, similarity.find_pairs(
         {e.student: e.source for e in entries if e.source is not None}))
-    course.max_score = runner.max_score
+    course.max_score, course.finished = runner.max_score, True
     settings.save(out, course)
     rows, roster = gradebook.build(out, course)
     gradebook.write(book, rows, roster)

@@ -9,16 +9,19 @@
   named after the grade item and a ``Feedback`` column; map "Email address" to the user's
   email and the grade column to the item when importing.
 
-The grade is the gradebook's ``total``: overrides applied, late penalty taken off. Students
-the LMS could not match (no id in the roster) are left out, and named.
+The grade is the gradebook's ``total``: overrides applied, late penalty taken off. A student
+with no grade to hand over (on the roster, nothing handed in; or left blank by
+``--allow-incomplete``) gets an empty cell: the LMS leaves that grade as it is, where a 0
+would overwrite an excused one. Students the LMS could not match (no id in the roster) are
+left out, and named. Before writing, autograder.coursework.course_options checks every
+grade; the cells are spreadsheet-safe (autograder.coursework.spreadsheet), without a
+byte-order mark, as the importers take them.
 """
 
 import argparse
-import csv
-import io
 from pathlib import Path
 
-from autograder.coursework import course_options
+from autograder.coursework import course_options, spreadsheet
 from autograder.coursework.bad_input import BadInput
 from autograder.coursework.gradebook import Row
 from autograder.coursework.roster import Roster
@@ -45,7 +48,7 @@ def canvas_rows(rows: list[Row], roster: Roster, column: str) -> tuple[list[list
             left_out.append(row.student)
             continue
         table.append([roster.get(row.student, "name") or row.student, *ids,
-                      roster.get(row.student, "section"), f"{row.total:g}"])
+                      roster.get(row.student, "section"), grade(row)])
     return table, left_out
 
 
@@ -57,8 +60,13 @@ def moodle_rows(rows: list[Row], roster: Roster, item: str) -> tuple[list[list[s
         if not email:
             left_out.append(row.student)
             continue
-        table.append([email, roster.get(row.student, "sis_id"), f"{row.total:g}", summary(row)])
+        table.append([email, roster.get(row.student, "sis_id"), grade(row),
+                      "" if row.blank else summary(row)])
     return table, left_out
+
+
+def grade(row: Row) -> str:
+    return "" if row.blank else f"{row.total:g}"
 
 
 def summary(row: Row) -> str:
@@ -68,14 +76,6 @@ def summary(row: Row) -> str:
         parts.append(f"{row.lateness.days} day(s) late: -{row.lateness.percent:g}% of {row.raw_total:g}")
     parts += [o.describe() for o in row.overrides]
     return "; ".join(parts)
-
-
-def write_csv(path: Path, table: list[list[str]]) -> None:
-    from autograder.judge.report import write_atomic
-
-    text = io.StringIO()
-    csv.writer(text).writerows(table)
-    write_atomic(path, text.getvalue())
 
 
 def run(args: argparse.Namespace) -> int:
@@ -91,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
         column += f" ({args.canvas_assignment_id})"
     for name, (table, left_out) in ((CANVAS, canvas_rows(rows, roster, column)),
                                     (MOODLE, moodle_rows(rows, roster, args.assignment))):
-        write_csv(target / name, table)
+        spreadsheet.write(target / name, table, for_people=False)
         needed = "canvas_id, sis_id or sis_login_id" if name == CANVAS else "email"
         print(f"wrote {target / name}: {len(rows) - len(left_out)} students"
               + (f"; left out, no {needed} in the roster: {', '.join(left_out)}" if left_out else ""))

@@ -3,6 +3,10 @@
 For each student, FOLDER/STUDENT.html (one self-contained page: the score table, what to
 fix, the plots inline, the instructor's overrides and the late penalty) and FOLDER/STUDENT.txt
 (the same in plain text). FOLDER is CLASS-grades/feedback unless ``--out`` says otherwise.
+Pages are titled by the roster's name where there is one; failures that share a cause are
+one entry, as in results.txt. A hidden test shows its name and points only (its inputs and
+message are held back) unless ``--show-hidden``. Before writing, every grade is checked
+(autograder.coursework.course_options); a page is no longer than ``PAGE_CHARS``.
 """
 
 import argparse
@@ -24,6 +28,12 @@ STYLE = ("body{font-family:sans-serif;max-width:52em;margin:2em auto;padding:0 1
 def configure(parser: argparse.ArgumentParser) -> None:
     course_options.configure(parser)
     parser.add_argument("--out", metavar="DIR", help="where the pages go (default: CLASS-grades/feedback)")
+    parser.add_argument("--show-hidden", action="store_true",
+                        help="show hidden tests' inputs and messages too (default: their names and points)")
+
+
+PAGE_CHARS = 200_000  # a page's text, at most, whatever a submission printed or raised
+HELD_BACK = "a hidden test: its inputs and message are held back until grades are published"
 
 
 def section_table(row: Row) -> list[tuple[str, str, str]]:
@@ -53,18 +63,36 @@ def adjustments(row: Row) -> list[str]:
     return notes
 
 
-def failures(row: Row) -> list[tuple[str, str]]:
-    """(test, what it said) for each failed test; one line for a file that did not import."""
-    from autograder.judge.report import plain_output
+def failures(row: Row, show_hidden: bool = False) -> list[tuple[str, str]]:
+    """(title, what it said) for each distinct failure, as results.txt groups them (tests
+    that failed for the same reason share one); one line for a file that did not import."""
+    from autograder.coursework.class_folder import scores_from_result
+    from autograder.judge.report import _same_failure
 
     if row.status.kind in (IMPORT_ERROR, MISSING) or not row.result.get("tests"):
         return [(row.status.kind, row.status.message or "no grade")] if row.status.kind != GRADED else []
-    return [(f"{t['name']}  [0 / {t['max_score']:g}]", plain_output(t).strip() or "(no message)")
-            for t in row.result["tests"] if t["status"] != "passed"]
+    failed = sorted((r for r in scores_from_result(row.result, row.student).results if not r.passed),
+                    key=lambda r: r.hidden)  # public tests first, as in results.txt
+    groups: dict[tuple[str, str], list] = {}
+    for test in failed:
+        held = test.hidden and not show_hidden
+        groups.setdefault((test.exercise, test.name if held else _same_failure(test)), []).append(test)
+    entries = []
+    for same in groups.values():
+        first, points = same[0], sum(t.points for t in same)
+        hidden = " (hidden)" if first.hidden else ""
+        body = HELD_BACK if first.hidden and not show_hidden else first.output.strip() or "(no message)"
+        if len(same) == 1:
+            entries.append((f"{first.name}{hidden}  [0 / {points:g}]", body))
+        else:
+            tests = "; ".join(t.name.partition(": ")[2] + (" (hidden)" if t.hidden else "") for t in same)
+            entries.append((f"the same mistake in {len(same)} tests of {first.exercise}  [0 / {points:g}]",
+                            f"tests: {tests}\nthe first of them:\n{body}"))
+    return entries
 
 
-def headline(row: Row) -> str:
-    text = f"{row.student}: {row.total:g} / {row.max:g}"
+def headline(row: Row, name: str = "") -> str:
+    text = f"{name or row.student}: {row.total:g} / {row.max:g}"
     if row.total != row.raw_total:
         text += f" (before the late penalty: {row.raw_total:g})"
     if row.status.kind in (IMPORT_ERROR, MISSING, TIMEOUT):
@@ -72,16 +100,20 @@ def headline(row: Row) -> str:
     return text
 
 
-def text_page(row: Row) -> str:
-    lines = [headline(row), ""]
+def text_page(row: Row, name: str = "", show_hidden: bool = False) -> str:
+    lines = [headline(row, name), ""]
     width = max([len(s) for s, _, _ in section_table(row)] + [8])
     lines += [f"{s:<{width}}  {p:>9}  {n}".rstrip() for s, p, n in section_table(row)]
     if notes := adjustments(row):
         lines += ["", "Changes to the automatic grade:", *(f"  - {n}" for n in notes)]
-    if fixes := failures(row):
+    if fixes := failures(row, show_hidden):
         lines += ["", "What to fix:"]
-        lines += [f"  x {name}\n      " + body.replace("\n", "\n      ") for name, body in fixes]
-    return "\n".join(lines) + "\n"
+        lines += [f"  x {title}\n      " + body.replace("\n", "\n      ") for title, body in fixes]
+    return capped("\n".join(lines)) + "\n"
+
+
+def capped(text: str) -> str:
+    return text if len(text) <= PAGE_CHARS else text[:PAGE_CHARS] + "\n[... cut: the page's limit]"
 
 
 def plots(out: Path, student: str) -> list[str]:
@@ -93,19 +125,19 @@ def plots(out: Path, student: str) -> list[str]:
     return tags
 
 
-def html_page(row: Row, out: Path) -> str:
+def html_page(row: Row, out: Path, name: str = "", show_hidden: bool = False) -> str:
     e = html.escape
-    parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{e(row.student)}</title>"
-             f"<style>{STYLE}</style></head><body><h1>{e(headline(row))}</h1>",
+    parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{e(name or row.student)}</title>"
+             f"<style>{STYLE}</style></head><body><h1>{e(headline(row, name))}</h1>",
              "<table><tr><th>exercise</th><th>points</th><th></th></tr>"]
     parts += [f"<tr><td>{e(s)}</td><td>{e(p)}</td><td>{e(n)}</td></tr>" for s, p, n in section_table(row)]
     parts.append(f"<tr><th>total</th><th>{row.total:g} / {row.max:g}</th><th></th></tr></table>")
     if notes := adjustments(row):
         parts.append("<h2>Changes to the automatic grade</h2><ul>"
                      + "".join(f"<li>{e(n)}</li>" for n in notes) + "</ul>")
-    if fixes := failures(row):
+    if fixes := failures(row, show_hidden):
         parts.append("<h2>What to fix</h2>")
-        parts += [f"<h3>{e(name)}</h3><pre>{e(body)}</pre>" for name, body in fixes]
+        parts += [f"<h3>{e(title)}</h3><pre>{e(capped(body))}</pre>" for title, body in fixes]
     if images := plots(out, row.student):
         parts += ["<h2>Your network, trained from PRNGKey(0)</h2>", *images]
     return "\n".join(parts) + "\n</body></html>\n"
@@ -115,12 +147,14 @@ def run(args: argparse.Namespace) -> int:
     from autograder.judge.report import write_atomic
 
     try:
-        out, rows, _ = course_options.load_rows(args)
+        out, rows, roster = course_options.load_rows(args)
     except BadInput as error:
         return course_options.fail(error)
     target = Path(args.out) if args.out else out / "feedback"
-    for row in rows:
-        write_atomic(target / f"{row.student}.html", html_page(row, out))
-        write_atomic(target / f"{row.student}.txt", text_page(row))
-    print(f"wrote {target}: an .html page and a .txt file for each of {len(rows)} students")
+    written = [row for row in rows if not row.blank or row.status.kind == MISSING]
+    for row in written:
+        name = roster.get(row.student, "name")
+        write_atomic(target / f"{row.student}.html", html_page(row, out, name, args.show_hidden))
+        write_atomic(target / f"{row.student}.txt", text_page(row, name, args.show_hidden))
+    print(f"wrote {target}: an .html page and a .txt file for each of {len(written)} students")
     return 0

@@ -14,6 +14,11 @@ module in the image, ``python -m autograder.coursework.gradescope STEP``:
   its own and write results/results.json; when no grade comes out, a zero that
   says why.
 
+Both grade with ``--require-isolation``: where the image starts no kernel wall
+(neither namespaces nor Landlock), ``prepare`` fails and the image does not build.
+Only a zip built with ``--unsafe-without-walls`` grades there, passing that
+option on (each report then says that no wall held the code).
+
 ``XOR_KIT_GRADESCOPE_ROOT`` moves Gradescope's /autograder (for tests), and
 ``XOR_KIT_PYTHON`` names the Python to use instead of the one setup.sh installs
 (setup.sh then installs nothing).
@@ -32,6 +37,7 @@ from pathlib import Path
 
 from autograder import KIT_ROOT, PACKAGE_DIR, SOLUTION_PATH
 from autograder.judge import seeds
+from autograder.judge.library_programs import LIBRARY_DIR
 
 ROOT = Path(os.environ.get("XOR_KIT_GRADESCOPE_ROOT", "/autograder"))
 VENV = "/opt/xor-kit-venv"  # outside /autograder, so that a sandbox's uid can run its Python
@@ -40,12 +46,17 @@ SOURCES = ("autograder", "solutions", "exercises", "pyproject.toml", "README.md"
 LEFT_OUT = ("__pycache__", "answers")  # compiled files; a release's recorded answers
 GRADE_SECONDS = 1800  # the grader's own limits stop a submission long before this
 NO_SUBMISSION = "Submit one file named xor_net.py (or the notebook xor_net.ipynb)."
+REQUIRE, UNSAFE = "--require-isolation", "--unsafe-without-walls"  # what `grade` gets in the image
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--output", default=str(KIT_ROOT.parent / "autograder.zip"),
                         help="the zip to write (default: autograder.zip beside the kit's folder, not in it: "
                              "the zip holds the solutions)")
+    parser.add_argument(UNSAFE, action="store_true",
+                        help="let the zip grade where Gradescope's container starts no kernel wall "
+                             "(neither namespaces nor Landlock): submissions then run with only the "
+                             "audit hook between them and the kit (default: such a zip refuses to build)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -53,23 +64,25 @@ def run(args: argparse.Namespace) -> int:
         print("error: this kit has no solutions/xor_net.py to grade with", file=sys.stderr)
         return 1
     output = Path(args.output)
-    names = build_zip(output)
+    walls = UNSAFE if args.unsafe_without_walls else REQUIRE
+    names = build_zip(output, walls)
     print(f"wrote {output}: setup.sh, run_autograder and {len(names) - 2} files of the kit; "
-          "upload it on the assignment's Configure Autograder page")
+          "upload it on the assignment's Configure Autograder page"
+          + ("; UNSAFE: it grades even where no kernel wall starts" if walls == UNSAFE else ""))
     return 0
 
 
 # -- building the zip (on the instructor's machine) ------------------------------------
 
 
-def build_zip(output: Path) -> list[str]:
-    """Write the autograder zip; return the names in it."""
+def build_zip(output: Path, walls: str = REQUIRE) -> list[str]:
+    """Write the autograder zip, its scripts passing ``walls`` to every grading; return the names in it."""
     files = sorted(p for name in SOURCES for p in _files(KIT_ROOT / name))
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_name(f".{output.name}.partial")
     with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
-        _add_script(archive, "setup.sh", setup_script(pinned_requirements()))
-        _add_script(archive, "run_autograder", RUN_AUTOGRADER)
+        _add_script(archive, "setup.sh", setup_script(pinned_requirements()).replace("@WALLS@", walls))
+        _add_script(archive, "run_autograder", RUN_AUTOGRADER.replace("@WALLS@", walls))
         for path in files:
             archive.write(path, path.relative_to(KIT_ROOT).as_posix())
         # This kit's grading secret: a regrade on Gradescope draws the same inputs as here.
@@ -176,7 +189,7 @@ else
 fi
 
 cd "$ROOT/source"
-"$PYTHON" -m autograder.coursework.gradescope prepare
+"$PYTHON" -m autograder.coursework.gradescope prepare @WALLS@
 """
 
 RUN_AUTOGRADER = """\
@@ -190,7 +203,7 @@ export PYTHONDONTWRITEBYTECODE=1  # no compiled files left readable beside the l
 
 mkdir -p "$ROOT/results"
 rm -f "$RESULTS"
-cd "$ROOT/source" && "$PYTHON" -m autograder.coursework.gradescope autograde
+cd "$ROOT/source" && "$PYTHON" -m autograder.coursework.gradescope autograde @WALLS@
 if [ ! -s "$RESULTS" ]; then  # not even the explained zero: Python itself failed
     cat > "$RESULTS" <<'EOF'
 {"score": 0.0, "execution_time": 0, "output_format": "text", "visibility": "visible",
@@ -205,9 +218,16 @@ exit 0
 # -- inside Gradescope's image -----------------------------------------------------------
 
 
-def prepare(source: Path = KIT_ROOT, root: Path = ROOT) -> int:
+def prepare(source: Path = KIT_ROOT, root: Path = ROOT, walls: str = REQUIRE) -> int:
     """Grade the reference once (it must score full marks), then lock the kit away."""
-    result = grade(SOLUTION_PATH) or {}
+    if walls == REQUIRE:
+        from autograder.launch import walls as kernel
+
+        if refusal := kernel.refusal():
+            print(f"prepare: {refusal}\nprepare: this container starts no kernel wall; build the zip "
+                  f"with `python -m autograder gradescope {UNSAFE}` to grade here anyway", file=sys.stderr)
+            return 1
+    result = grade(SOLUTION_PATH, walls) or {}
     if not result or result["score"] != result["max_score"]:
         failed = [t["name"] for t in result.get("tests", []) if t.get("status") != "passed"]
         print(f"prepare: the reference did not get full marks here (failed: {failed[:5]})",
@@ -232,7 +252,8 @@ def sandbox_modules(source: Path) -> list[Path]:
 def lock_down(source: Path, root: Path) -> None:
     """Root only for everything in ``source``, except what a sandbox's uid needs where no
     namespace binds the kit in: the folders down to the package and the modules the
-    sandbox imports (and their compiled files)."""
+    sandbox imports (and their compiled files); and JAX's library programs, which its
+    sandbox reads (unreadable, JAX would print a warning into every student's result)."""
     import importlib.util
 
     modules = sandbox_modules(source)
@@ -246,33 +267,42 @@ def lock_down(source: Path, root: Path) -> None:
     for path in [*readable, *sorted(folders)]:
         if path.exists() and not path.is_symlink():
             path.chmod(stat.S_IMODE(path.stat().st_mode) | (0o055 if path.is_dir() else 0o044))
+    library = LIBRARY_DIR.resolve()  # JAX's library programs (nothing of the reference): JAX reads them
+    if library.is_relative_to(source.resolve()) and library.is_dir():
+        for path in [library, *library.rglob("*")]:
+            if not path.is_symlink():
+                path.chmod(stat.S_IMODE(path.stat().st_mode) | (0o055 if path.is_dir() else 0o044))
+        for folder in library.parents:  # passed through, not listed
+            if not folder.is_relative_to(source.resolve()):
+                break
+            folder.chmod(stat.S_IMODE(folder.stat().st_mode) | 0o011)
     root.chmod(stat.S_IMODE(root.stat().st_mode) | 0o011)  # a sandbox's uid may pass through to its code
 
 
 def find_submission(folder: Path) -> Path | str:
     """The file to grade: as a batch finds it in a student's folder, else xor_net.py or
-    xor_net.ipynb anywhere below (a whole repository handed in); or why there is none."""
-    from autograder.coursework.class_folder import PREFERRED, pick_file, plain_file
+    xor_net.ipynb anywhere below (a whole repository handed in; the shallowest), walked as
+    autograder.coursework.names walks; or why there is none."""
+    from autograder.coursework.class_folder import PREFERRED, pick_file
+    from autograder.coursework.names import walk
 
     found = pick_file(folder)
     if isinstance(found, Path):
         return found
+    below = list(walk(folder))  # breadth first: the shallowest first
     for name in PREFERRED:
-        deeper = sorted((p for p in folder.rglob(name) if plain_file(p) and not any(
-            part.startswith(".") for part in p.relative_to(folder).parts)),
-            key=lambda p: (len(p.parts), str(p)))
-        if deeper:
+        if deeper := [p for p in below if p.name == name]:
             return deeper[0]
     return found
 
 
-def autograde(root: Path = ROOT) -> int:
+def autograde(root: Path = ROOT, walls: str = REQUIRE) -> int:
     """Grade the submission in ``root``/submission into ``root``/results/results.json."""
     from autograder.judge.report import dumps, write_atomic
 
     started = time.monotonic()
     found = find_submission(root / "submission")
-    result = grade(found) if isinstance(found, Path) else None
+    result = grade(found, walls) if isinstance(found, Path) else None
     if result is None:
         from autograder.coursework.class_folder import error_result
         from autograder.coursework.release import declared_points
@@ -286,14 +316,14 @@ def autograde(root: Path = ROOT) -> int:
     return 0
 
 
-def grade(path: Path) -> dict | None:
-    """``python -m autograder grade PATH --format json`` in its own process; its results, or
-    None when it wrote none that Gradescope could read."""
+def grade(path: Path, walls: str = REQUIRE) -> dict | None:
+    """``python -m autograder grade PATH --format json WALLS`` in its own process; its results,
+    or None when it wrote none that Gradescope could read."""
     with tempfile.TemporaryDirectory(prefix="xor-kit-grade-") as folder:
         out = Path(folder) / "results.json"
         try:
             done = subprocess.run([sys.executable, "-m", "autograder", "grade", str(path),
-                                   "--format", "json", "--output", str(out)], cwd=KIT_ROOT,
+                                   "--format", "json", "--output", str(out), walls], cwd=KIT_ROOT,
                                   capture_output=True, text=True, timeout=GRADE_SECONDS)
         except subprocess.TimeoutExpired:
             print(f"autograde: the grader ran for more than {GRADE_SECONDS} s", file=sys.stderr)
@@ -314,8 +344,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m autograder.coursework.gradescope",
                                      description="The steps Gradescope's image runs.")
     parser.add_argument("step", choices=("prepare", "autograde"))
+    chosen = parser.add_mutually_exclusive_group()
+    for flag in (REQUIRE, UNSAFE):
+        chosen.add_argument(flag, dest="walls", action="store_const", const=flag, default=REQUIRE)
     args = parser.parse_args(argv)
-    return prepare() if args.step == "prepare" else autograde()
+    return prepare(walls=args.walls) if args.step == "prepare" else autograde(walls=args.walls)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,13 @@
 """What a student's grade depends on, kept beside it, and why a class run grades them again.
 
+A grade on disk counts only if the judge can tell it wrote it: ``.grade-mac`` holds an HMAC,
+under the grading secret (autograder.judge.seeds, out of every sandbox's reach), of the key,
+results.json and results.txt. Anything else (a file rewritten by hand or by a process a
+submission left behind) is regraded, and ``export`` refuses it.
+
+A regrade never loses a grade: the new one is written in ``.staging/STUDENT`` and moved into
+place whole once it is signed (``install``); until then the old one stays, whole.
+
 The key is the submission's sha256, the version of the kit that grades (its package version
 and a hash of the graded suites, the judge, the sandbox and the reference solution, or in a
 release the reference's recorded answers) and the options that change a
@@ -9,17 +17,22 @@ any part is stale: the student is graded again, and the summary says which part 
 
 import argparse
 import hashlib
+import hmac
 import json
+import shutil
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
 from autograder import KIT_ROOT, PACKAGE_DIR, SOLUTION_PATH
 from autograder.judge import seeds
 
-KEY_FILE = ".grade-key.json"
+KEY_FILE, MAC_FILE, STAGING = ".grade-key.json", ".grade-mac", ".staging"
+SIGNED = (KEY_FILE, "results.json", "results.txt")  # what the MAC covers
 GRADING_SOURCES = ("suites", "judge", "sandbox")  # what decides a grade, under autograder/
-NEW, CHANGED, KIT, FORCED, ASKED = ("no grade yet", "submission changed", "grading suites or kit changed",
-                                    "--force", "--student")
+NEW, CHANGED, KIT, FORCED, ASKED, FORGED = (
+    "no grade yet", "submission changed", "grading suites or kit changed", "--force", "--student",
+    "results not written by this kit's judge")
 
 
 def kit_version() -> str:
@@ -53,7 +66,71 @@ def key_of(fingerprint: str, kit: str, options: dict[str, object]) -> dict[str, 
 def write_key(folder: Path, key: dict[str, object]) -> None:
     from autograder.judge.report import write_atomic
 
-    write_atomic(folder / KEY_FILE, json.dumps(key, sort_keys=True) + "\n")
+    graded_at = datetime.now(UTC).isoformat(timespec="seconds")
+    write_atomic(folder / KEY_FILE, json.dumps({**key, "graded_at": graded_at}, sort_keys=True) + "\n")
+
+
+def graded_at(folder: Path) -> str:
+    """When the grade in ``folder`` was made (ISO 8601, UTC); "" when unknown."""
+    try:
+        return str(json.loads((folder / KEY_FILE).read_text()).get("graded_at", ""))
+    except (OSError, ValueError, AttributeError):
+        return ""
+
+
+def mac(folder: Path) -> str:
+    """The HMAC of the signed files in ``folder`` (each with its length, so none can borrow
+    another's bytes); raises OSError when one is missing."""
+    digest = hmac.new(seeds.secret(), digestmod=hashlib.sha256)
+    for name in SIGNED:
+        data = (folder / name).read_bytes()
+        digest.update(name.encode() + b"\0" + len(data).to_bytes(8, "big") + data)
+    return digest.hexdigest()
+
+
+def sign(folder: Path) -> None:
+    from autograder.judge.report import write_atomic
+
+    write_atomic(folder / MAC_FILE, mac(folder) + "\n")
+
+
+def signed(folder: Path) -> bool:
+    """Whether the grade in ``folder`` is whole and the judge's own."""
+    try:
+        return hmac.compare_digest((folder / MAC_FILE).read_text().strip(), mac(folder))
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def staging(out: Path, student: str) -> Path:
+    """An empty folder to grade ``student`` into, beside the grade it will replace."""
+    folder = out / STAGING / student
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder
+
+
+def install(new: Path, final: Path) -> None:
+    """Put the signed grade in ``new`` at ``final``: the old one moves aside, the new one in,
+    the old one goes. ``recover`` finishes the move if it was interrupted between the two."""
+    old = new.with_name(new.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if final.exists():
+        final.rename(old)
+    new.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def recover(out: Path, student: str) -> None:
+    """After an interruption: a student without a grade folder gets back the signed one that
+    was on its way in, or else the one that was moving out."""
+    final = out / student
+    if final.exists():
+        return
+    for candidate in (out / STAGING / student, out / STAGING / f"{student}.old"):
+        if signed(candidate):
+            candidate.rename(final)
+            return
 
 
 def stale_because(folder: Path, key: dict[str, object]) -> str | None:
@@ -64,6 +141,8 @@ def stale_because(folder: Path, key: dict[str, object]) -> str | None:
             return NEW
     except (OSError, ValueError):
         return NEW
+    if not signed(folder):
+        return FORGED
     if kept.get("submission") != key["submission"]:
         return CHANGED
     if kept.get("kit") != key["kit"]:

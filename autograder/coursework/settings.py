@@ -21,6 +21,7 @@ class Settings:
     overrides: str = ""
     late: str = ""
     max_score: float = 0.0  # what the run's tests offer (one exercise's with --exercise)
+    finished: bool = True  # False from the start of a class run until it ends
 
     def path(self, kind: str) -> Path | None:
         value = getattr(self, kind)

@@ -1,9 +1,10 @@
 """What happened to one student, from the results.json their grader wrote (or none).
 
 ``graded``: the tests ran. ``import-error``: the module could not be imported (a syntax
-error, a crash at import), so no test could run. ``timeout``: the submission or its grader
-ran out of time. ``grader-error``: no grade came out (nothing to grade, a grader crash).
-``missing``: on the roster, no submission.
+error, a crash at import), so no test could run. ``timeout``: a function ran past its limit
+(read from the failure kind each results.json test carries, whatever else passed), or the
+submission or its grader ran out of time. ``grader-error``: no grade came out (nothing to
+grade, a grader crash). ``missing``: on the roster, no submission.
 """
 
 import re
@@ -12,6 +13,7 @@ from pathlib import Path
 
 GRADED, IMPORT_ERROR, TIMEOUT, GRADER_ERROR, MISSING = (
     "graded", "import-error", "timeout", "grader-error", "missing")
+TIMED_OUT = ("timeout", "budget")  # the sandbox's failure kinds for a call past its limit
 NOT_GRADED = "Not graded: "  # how the output of a results.json without tests begins
 NOT_IMPORTED = "Your module could not be imported"  # the sandbox's message, in every test
 RAN_OUT = re.compile(r"the time for this whole submission \([^)]*\) ran out|grader was stopped after")
@@ -37,6 +39,13 @@ def status_of(result: dict, source: Path | str | None = None) -> Status:
     outputs = {str(t.get("output", "")) for t in tests}
     if all(t.get("status") != "passed" for t in tests) and all(o.startswith(NOT_IMPORTED) for o in outputs):
         return Status(TIMEOUT if RAN_OUT.search(output) else IMPORT_ERROR, import_message(outputs, source))
+    if ran_over := [t for t in tests if isinstance(t.get("extra_data"), dict)
+                    and t["extra_data"].get("kind") in TIMED_OUT]:
+        whole = RAN_OUT.search(output)
+        if whole and any(t["extra_data"]["kind"] == "budget" for t in ran_over):
+            return Status(TIMEOUT, whole.group(0))
+        exercises = list(dict.fromkeys(str(t["extra_data"].get("exercise", "")) for t in ran_over))
+        return Status(TIMEOUT, f"{', '.join(exercises)} ran past its time limit in {len(ran_over)} test(s)")
     if RAN_OUT.search(output):
         return Status(TIMEOUT, output.split("\n")[0])
     return Status(GRADED)

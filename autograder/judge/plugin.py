@@ -180,6 +180,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
             passed=report.passed, output=capped("\n".join(t for t in (output, extra) if t)),
             nodeid=item.nodeid,
             figures=[str(v) for k, v in item.user_properties if k == "figure"],
+            failure=str(getattr(call.excinfo.value, "kind", "")) if call.excinfo is not None else "",
         ))
     return report
 

@@ -108,6 +108,9 @@ def results_json(scores: Scores, seconds: float) -> dict[str, Any]:
             "name": r.name, "score": r.points if r.passed else 0.0, "max_score": r.points,
             "status": "passed" if r.passed else "failed", "output": r.output,
             "visibility": "after_published" if r.hidden else "visible",
+            # a class's statuses read these (autograder.coursework.statuses), not the sentences
+            "extra_data": {"exercise": r.exercise,
+                           **({"kind": r.failure} if r.failure and not r.passed else {})},
         })
         figures = {name: scores.figures[name] for name in r.figures if name in scores.figures}
         if figures:  # Gradescope renders a test's output as HTML when told so

@@ -16,6 +16,7 @@ class TestResult:
     output: str = ""
     nodeid: str = ""
     figures: list[str] = field(default_factory=list)  # plots that illustrate it (autograder.judge.plots)
+    failure: str = ""  # how a call failed where it did (the sandbox's kind: "timeout", "budget", ...)
 
 
 @dataclass
