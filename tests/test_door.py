@@ -8,7 +8,9 @@ import pytest
 
 from autograder.launch import walls
 from autograder.launch.door import Limits, SandboxProcess, SubmissionError
+from autograder.sandbox import wire
 from autograder.sandbox.calls import Call
+from autograder.sandbox.protocol import Answer, Question
 
 NO_REACH = {"blocked": [], "private": [], "allowed": []}
 
@@ -76,3 +78,25 @@ def test_a_process_left_behind_holding_the_output_pipe_does_not_block_the_judge(
         started = time.monotonic()
         process.close()
         assert time.monotonic() - started < 5
+
+
+def test_the_judges_time_answering_stand_ins_counts_toward_the_whole_submission(tmp_path):
+    """A grading ends within its limits whatever a submission asks the judge: the judge's time
+    answering stand-ins is charged to the submission's total. (An attack spent the judge's
+    60 s of answers, then its own 240 s: a report after 5 min 10 s.)"""
+
+    def slow_lender(call: Call, question: Question) -> Answer:
+        time.sleep(0.2)
+        return Answer(value=wire.encode(np.float32(0.0)))
+
+    path = tmp_path / "xor_net.py"
+    path.write_text("def relu(x):\n    while True:\n        predict({}, x)\n")
+    process = SandboxProcess(path, Limits(total_seconds=4), lambda home: NO_REACH, lender=slow_lender)
+    call = Call("relu", (np.zeros(2, np.float32),), with_reference=("predict",))
+    try:
+        process.lend({"predict": [["params"], ["x"]]}, call)
+        error, _ = failure(process, call)
+        assert error.kind == "budget", error.report
+        assert process.lending_spent > 1 and process.spent >= 4
+    finally:
+        process.close()

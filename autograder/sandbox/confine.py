@@ -81,6 +81,9 @@ REFUSED_SYSCALLS = (
     "semtimedop", "semctl", "mq_open",
     # the priority of every process of a user, or of another one
     "setpriority", "ioprio_set",
+    # memory outside the address-space limit: a memfd's pages are never mapped (an attack
+    # held 6 GB in memfds against a 4 GB limit)
+    "memfd_create", "memfd_secret",
 )
 CLONE_THREAD = 0x00010000
 CLONE_NAMESPACES = (0x00020000, 0x02000000, 0x04000000, 0x08000000, 0x10000000, 0x20000000,
@@ -262,6 +265,21 @@ def _restrict(abi: int, ruleset: int, rules: "pyseccomp.SyscallFilter", max_proc
     except (OSError, ValueError) as error:  # setrlimit
         raise ConfineError(f"cannot set RLIMIT_NPROC: {error}") from None
     return flags
+
+
+def seccomp_only() -> str:
+    """The seccomp filter alone, for a child behind namespaces (they hold its files and its
+    network; the filter holds its processes and its memory): no new process, no memfd, ..."""
+    if not seccomp_available():
+        raise ConfineError("seccomp cannot be applied: pyseccomp or the system's libseccomp is missing")
+    try:
+        rules = _seccomp_filter()
+        if _libc().prctl(PR_SET_NO_NEW_PRIVS, *map(ctypes.c_ulong, (1, 0, 0, 0))) != 0:
+            raise ConfineError(f"prctl(PR_SET_NO_NEW_PRIVS) failed: {os.strerror(ctypes.get_errno())}")
+        rules.load()
+    except (OSError, ValueError) as error:
+        raise ConfineError(f"cannot load the seccomp filter: {error}") from None
+    return "seccomp"
 
 
 def confine(readable: list[str], writable: list[str], max_processes: int | None = None) -> str:

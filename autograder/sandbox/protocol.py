@@ -81,6 +81,7 @@ class Launch:
     private: tuple[str, ...]
     allowed: tuple[str, ...]
     library: str | None  # JAX's compiled library programs, read-only
+    seccomp: bool  # behind namespaces too: the judge found the filter can be built here
     memory_mb: int
     file_mb: int
     cpu_seconds: int
@@ -255,7 +256,7 @@ def _launch(data: dict) -> Launch:
         _text(data["submission"], 4096), _text(data["home"], 4096), _integer(data["judge_pid"]),
         Wall(data["wall"]), _strings(data["readable"]), _strings(data["blocked"]),
         _strings(data["private"]), _strings(data["allowed"]),
-        None if data["library"] is None else _text(data["library"], 4096),
+        None if data["library"] is None else _text(data["library"], 4096), data["seccomp"] is True,
         _integer(data["memory_mb"]), _integer(data["file_mb"]), _integer(data["cpu_seconds"]),
         _integer(data["max_processes"]))
 
