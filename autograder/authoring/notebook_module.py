@@ -62,6 +62,8 @@ def read_notebook(path: Path, content: bytes | None = None) -> nbformat.Notebook
     except json.JSONDecodeError as error:
         raise NotebookError(f"{unreadable}: it is not valid JSON ({error.msg} at line {error.lineno}, "
                             f"column {error.colno})") from None
+    except RecursionError:  # a red-team notebook nested 60,000 lists deep
+        raise NotebookError(f"{unreadable}: its JSON is nested too deep") from None
     if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
         raise NotebookError(f"{unreadable}: it is JSON, but has no list of cells")
     try:

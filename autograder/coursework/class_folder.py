@@ -123,7 +123,7 @@ def find_entries(folder: Path, skip: tuple[Path, ...] = ()) -> list[Entry]:
     once it applies, are one row that says why and grades nothing."""
     groups: dict[str, list[tuple[str, Entry]]] = {}
     for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or path.name == "__pycache__" or path.resolve() in skip:
+        if path.name.startswith(".") or path.name == "__pycache__" or Path(os.path.realpath(path)) in skip:
             continue
         entry = entry_of(path)
         if entry is None:
@@ -498,8 +498,12 @@ def run(args: argparse.Namespace) -> int:
     pool.shutdown()
     runner.close()
     bar.close()
-    similarity.write_pairs(out / similarity.FILE, similarity.find_pairs(
-        {e.student: e.source for e in entries if e.source is not None}))
+    try:  # hints only: whatever a file holds, the gradebook is written
+        pairs = similarity.find_pairs({e.student: e.source for e in entries if e.source is not None})
+    except Exception as error:
+        print(f"similarity hints skipped: {type(error).__name__}: {str(error)[:200]}", file=sys.stderr)
+        pairs = []
+    similarity.write_pairs(out / similarity.FILE, pairs)
     course.max_score, course.finished = runner.max_score, True
     settings.save(out, course)
     rows, roster = gradebook.build(out, course)

@@ -53,7 +53,7 @@ def source_text(path: Path) -> str:
 
         try:
             text = notebook_to_source(path, data)
-        except ValueError:  # NotebookError is a ValueError
+        except (ValueError, RecursionError):  # NotebookError is a ValueError
             return ""
     else:
         text = data.decode("utf-8", errors="replace")
@@ -73,7 +73,7 @@ def code_of(text: str) -> str:
             body[0] = ast.Pass()
     try:
         return ast.unparse(tree)
-    except RecursionError:
+    except (RecursionError, ValueError):  # ValueError: a character 3.11 cannot unparse in an f-string
         return text
 
 

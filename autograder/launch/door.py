@@ -12,6 +12,7 @@ import contextlib
 import os
 import select
 import signal
+import stat
 import subprocess
 import sys
 import threading
@@ -248,7 +249,7 @@ class SandboxProcess:
         """Stop the child once its home holds more than a namespace's home may (HOME_BYTES, or
         HOME_ENTRIES files and folders): outside namespaces it is the judge's disk (an attack
         wrote 2 GB there, 16 MB a file). The walk reads sizes only and follows no link."""
-        used, entries, folders = 0, 0, [home]
+        used, entries, folders = self._unlinked_bytes(), 0, [home]
         while folders and entries <= HOME_ENTRIES and used <= walls.HOME_BYTES:
             with contextlib.suppress(OSError), os.scandir(folders.pop()) as listing:
                 for entry in listing:
@@ -264,6 +265,22 @@ class SandboxProcess:
             if process is not None:
                 with contextlib.suppress(ProcessLookupError, PermissionError):
                     os.killpg(process.pid, signal.SIGKILL)
+
+    def _unlinked_bytes(self) -> int:
+        """What the child's files that have no name any more hold (deleted, kept open: an
+        attack held 3 GB so): the regular files among its process group's descriptors whose
+        last link is gone, read through /proc, the kernel's, not the sandbox's."""
+        process, used = self._process, 0
+        if process is None:
+            return 0
+        for pid in _group_of(process.pid):
+            with contextlib.suppress(OSError):
+                for descriptor in os.listdir(f"/proc/{pid}/fd"):
+                    with contextlib.suppress(OSError):
+                        info = os.stat(f"/proc/{pid}/fd/{descriptor}")
+                        if stat.S_ISREG(info.st_mode) and info.st_nlink == 0:
+                            used += info.st_blocks * 512
+        return used
 
     def printed(self) -> str:
         text = protocol.visible(self._output.decode(errors="replace"))
@@ -455,6 +472,18 @@ class SandboxProcess:
 _NO_DROP = (f"the grader runs as root but other users cannot run {sys.executable} with the kit in "
             f"{PACKAGE_PARENT} (is a folder above either private?) and no namespace could bind them in, "
             "so the submission ran as root")
+def _group_of(leader: int) -> list[int]:
+    """The processes of the process group ``leader`` started (the child, and bubblewrap's)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+                if int(fields[2]) == leader:  # after the name: state, ppid, pgrp
+                    found.append(int(entry))
+    return found
+
+
 HOME_ENTRIES = 10_000  # files and folders in a home on the judge's disk (outside namespaces)
 # The judge's seconds answering a submission's stand-ins, in all (it grades with a few).
 LENDING_SECONDS = 60

@@ -146,6 +146,7 @@ def namespace_options() -> list[str]:
     otherwise an unprivileged one in which the child is the judge's own uid."""
     options = ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
                "--die-with-parent", "--new-session", "--proc", "/proc", "--dev", "/dev",
+               "--remount-ro", "/dev",  # its tmpfs, the uid's own as an ordinary user, is no store
                "--size", str(HOME_BYTES), "--perms", "1777", "--tmpfs", "/tmp"]
     if os.geteuid() == 0:
         return [*options, "--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
