@@ -75,7 +75,7 @@ def test_matches_the_reference_for_a_few_epochs(submission, reference):
 
 @pytest.mark.points(2)
 def test_honours_epochs_and_step_size(submission, reference):
-    assert_trains_like_the_reference(submission, reference, *setup(reference, seed=21), 4, 0.3)
+    assert_trains_like_the_reference(submission, reference, *setup(reference, seed=21), 4, 0.05)
 
 
 @pytest.mark.points(2)
