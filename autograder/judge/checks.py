@@ -48,10 +48,22 @@ def listed(values: np.ndarray) -> str:
 def assert_is_array(got: Any, called: str) -> np.ndarray:
     if not isinstance(got, np.ndarray):
         what = got if isinstance(got, Opaque) else type(got).__name__
+        how = ("map predict over the rows with jax.vmap(predict, in_axes=(None, 0))(params, X), which "
+               "returns one array (a loop or a list comprehension makes a list; jnp.stack would join it)"
+               if called.startswith("batched_predict") else
+               "build the result with jnp (jnp.stack, jnp.array) so that it is a jax.Array")
         raise Feedback(f"Called {called}\n  got: {show(got)}\n  expected an array, not {what}.\n"
-                       f"Likely cause: you returned a {type(got).__name__} where an array belongs; build "
-                       "the result with jnp (jnp.stack, jnp.array) so that it is a jax.Array.")
+                       f"Likely cause: you returned a {type(got).__name__} where an array belongs; {how}.")
     return got
+
+
+def numbers(value: Any) -> Any:
+    """A list or tuple of numbers as one array, anything else as it is: for a test of their
+    values (another test pays for the list)."""
+    if isinstance(value, list | tuple) and value and all(
+            isinstance(v, float | int) or isinstance(v, np.ndarray) and v.size == 1 for v in value):
+        return np.asarray([np.asarray(v).reshape(()) for v in value])
+    return value
 
 
 def assert_shape(got: Any, shape: tuple[int, ...], called: str, hint: Hint = "") -> np.ndarray:

@@ -386,8 +386,6 @@ def update(reference: Any, params: dict, x: np.ndarray, y: np.ndarray, step_size
         return diagnose(got, {
             "you added the gradient: gradient descent subtracts step_size * gradient.":
                 lambda: stepped(-step_size),
-            "you did not use the step_size argument (a fixed learning rate?).":
-                lambda: stepped(0.01) if step_size != 0.01 else None,
             "you scaled the gradient by step_size ** 2; the step is step_size * gradient.":
                 lambda: stepped(step_size ** 2) if step_size not in (0.0, 1.0) else None,
             "only the weights moved: update the biases b1 and b2 as well.":
@@ -399,9 +397,20 @@ def update(reference: Any, params: dict, x: np.ndarray, y: np.ndarray, step_size
             "nothing changed: apply the step to every parameter.": lambda: params,
             "you differentiated predict, not the loss: the gradient is jax.grad(loss)(params, x, y).":
                 lambda: stepped(step_size, by=reference.run("predict", params, x, transforms=("grad",))),
-        })
+        }) or fixed_step(got, params, grads, step_size)
 
     return _named(fallback, lambda: None, causes)
+
+
+def fixed_step(got: Any, params: dict, grads: dict, step_size: float) -> str:
+    """A step of another size than step_size along the right gradient: a fixed learning rate."""
+    moved = {k: np.asarray(params[k], np.float64) - got[k] for k in params} if isinstance(got, dict) and \
+        set(got) == set(params) and all(isinstance(got[k], np.ndarray) for k in params) else None
+    c = factor(moved, {k: np.asarray(v, np.float64) for k, v in grads.items()}) if moved else None
+    if c is None or c <= 0 or _about(c, step_size):
+        return ""
+    return (f"you did not use the step_size argument: your step is {c:g} times the gradient, not "
+            f"step_size={step_size:g} (a fixed number, or the module's STEP_SIZE?). Use the argument.")
 
 
 # ---------------------------------------------------------------- train

@@ -8,6 +8,7 @@ from autograder.judge.checks import (
     assert_close,
     assert_is_array,
     assert_shape,
+    numbers,
     random_array,
     random_params,
     shapes_of,
@@ -94,4 +95,4 @@ def test_losses_are_the_mean_loss_after_each_epoch(submission, reference):
     expected = reference.run("train", params, X, Y, epochs=4, step_size=0.1)
     hint = diagnosis.train_losses(reference, params, X, Y, 4, 0.1, "losses[i] is the mean over all "
                                   "rows of loss(params, X[j], Y[j]), measured after epoch i's updates.")
-    assert_close(got[1], expected[1], called + "[1] (losses)", hint=hint, **TRAIN_TOL)
+    assert_close(numbers(got[1]), expected[1], called + "[1] (losses)", hint=hint, **TRAIN_TOL)

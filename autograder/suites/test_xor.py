@@ -13,6 +13,7 @@ from autograder.judge.checks import (
     assert_is_array,
     key,
     network_shapes,
+    numbers,
     random_array,
     random_key_numbers,
     xor_data,
@@ -112,10 +113,7 @@ def _train_and_predict(submission, label: str, params: dict, init_key: int | Non
 def as_numbers(losses, called: str) -> np.ndarray:
     """The losses as an array of numbers: a list of them too (the train section takes the
     points for a list; here what counts is the training)."""
-    if isinstance(losses, list | tuple) and all(isinstance(v, np.ndarray) and v.size == 1 or
-                                                isinstance(v, float | int) for v in losses):
-        losses = np.asarray([np.asarray(v, np.float64).reshape(()) for v in losses])
-    losses = assert_is_array(losses, called)
+    losses = assert_is_array(numbers(losses), called)
     if losses.dtype.kind not in "fiu":
         raise Feedback(f"{called} holds {losses.dtype} values, not numbers.")
     return losses.astype(np.float64)
