@@ -1,0 +1,105 @@
+"""What students read: hidden tests held back, one entry for an import error, the causes named
+for errors and for a training that went wrong. On results made up here or on real modules run
+in this process (no grading, no sandbox)."""
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import CORPUS, ROOT
+
+from autograder.judge import diagnosis
+from autograder.judge.checks import indexed
+from autograder.judge.feedback import error_hint
+from autograder.judge.report import HELD_BACK, TRACER_NOTE, held_back, results_json, text_report
+from autograder.judge.scores import Scores
+from autograder.judge.scores import TestResult as Result
+from autograder.judge.submissions import InProcessSubmission
+
+SECRET_INPUT = "x of shape (2, 1, 3, 1, 2)"
+
+
+def _scores(*results: Result, printed: str = "") -> Scores:
+    return Scores(results=list(results), submission="s.py", printed=printed)
+
+
+def _hidden_failure() -> Result:
+    return Result("relu: empty and five axis inputs", "relu", 1.0, hidden=True,
+                      output=f"Called relu(x) with {SECRET_INPUT}\n  got shape: (12,)\n"
+                             "Likely cause: a flatten")
+
+
+def test_a_hidden_test_is_shown_by_name_and_points_only_unless_asked():
+    scores = _scores(Result("relu: keeps positives", "relu", 2.0, False, passed=True), _hidden_failure())
+    text = text_report(scores, 1.0)
+    assert "relu: empty and five axis inputs  [0 / 1]" in text and HELD_BACK in text
+    assert SECRET_INPUT not in text and "a flatten" not in text
+    assert SECRET_INPUT in text_report(scores, 1.0, show_hidden=True)
+
+
+def test_results_json_marks_hidden_tests_and_the_pages_helper_holds_them_back():
+    tests = results_json(_scores(_hidden_failure()), 1.0)["tests"]
+    assert tests[0]["visibility"] == "after_published" and SECRET_INPUT in tests[0]["output"]
+    shown = held_back(tests[0])
+    assert SECRET_INPUT not in shown["output"] and HELD_BACK in shown["output"]
+    assert (shown["name"], shown["score"], shown["max_score"]) == (tests[0]["name"], 0.0, 1.0)
+    assert held_back(tests[0], show_hidden=True) == tests[0]
+    public = dict(tests[0], visibility="visible")
+    assert held_back(public) == public
+
+
+def test_a_module_that_cannot_be_imported_is_one_entry():
+    error = "Your module could not be imported, so none of its functions could be graded: SyntaxError"
+    results = [Result(f"{e}: t{i}", e, 1.0, False, output=error) for i, e in
+               enumerate(["relu", "relu", "predict", "loss", "xor"])]
+    text = text_report(_scores(*results), 1.0)
+    assert text.count("SyntaxError") == 1, text
+    assert "every test (5 tests, 5 points)" in text
+
+
+def test_printed_tracers_get_a_word_on_jax_debug_print():
+    text = text_report(_scores(printed="Traced<ShapedArray(float32[3])>with<DynamicJaxprTrace>"), 1.0)
+    assert TRACER_NOTE in text and "jax.debug.print" in TRACER_NOTE
+    assert TRACER_NOTE not in text_report(_scores(printed="epoch 3: 0.25"), 1.0)
+
+
+@pytest.mark.parametrize(("type_name", "message", "exercise", "words"), [
+    ("AttributeError", "module 'jax' has no attribute 'tree_map'", "update", "jax.tree.map"),
+    ("AttributeError", "module 'jax' has no attribute 'tree_leaves'", "train", "jax.tree.leaves"),
+    ("ConcretizationTypeError", "Abstract tracer value encountered", "train", "static_argnames"),
+    ("TracerIntegerConversionError", "The __index__() method was called", "train", "static_argnames"),
+    ("NonConcreteBooleanIndexError", "Array boolean indices must be concrete", "relu", "jnp.where"),
+])
+def test_errors_get_their_cause(type_name, message, exercise, words):
+    assert words in error_hint(type_name, message, exercise)
+
+
+def test_an_index_follows_the_call_not_the_words_about_it():
+    assert (indexed("update(params, x, y) for sizes (1, 2, 3)", "'b1'")
+            == "update(params, x, y)['b1'] for sizes (1, 2, 3)")
+    assert indexed("jax.jit(update)(params, x, y, 0.2)", "'b1'") == "jax.jit(update)(params, x, y, 0.2)['b1']"
+
+
+def _module(path: Path) -> InProcessSubmission:
+    spec = importlib.util.spec_from_file_location(f"feedback_{path.stem}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return InProcessSubmission(vars(module), str(path))
+
+
+@pytest.mark.parametrize(("path", "blamed"), [
+    (CORPUS / "mistakes" / "predict_no_output_bias.py", "predict"),
+    (CORPUS / "mistakes" / "relu_leaky.py", "relu"),
+    (CORPUS / "mistakes" / "update_gradient_ascent.py", "update"),
+    (ROOT / "solutions" / "xor_net.py", "train"),
+])
+def test_a_training_gone_wrong_blames_the_first_wrong_function(path, blamed):
+    rng = np.random.default_rng(5)
+    start = {k: (0.5 * rng.standard_normal(s)).astype(np.float32)
+             for k, s in {"w1": (16, 2), "b1": (16,), "w2": (1, 16), "b2": (1,)}.items()}
+    cause = diagnosis.first_wrong(_module(path), start, start)
+    assert cause.startswith(f"\nLikely cause: your {blamed}"), cause
+    if blamed == "update":
+        assert "added the gradient" in cause
