@@ -103,3 +103,32 @@ def test_a_training_gone_wrong_blames_the_first_wrong_function(path, blamed):
     assert cause.startswith(f"\nLikely cause: your {blamed}"), cause
     if blamed == "update":
         assert "added the gradient" in cause
+
+
+GUIDE = ROOT / "docs" / "student-guide.md"
+
+
+def test_the_guide_quotes_only_messages_the_grader_writes():
+    """Each message the student guide quotes from a report is in the grader's code."""
+    import re
+
+    source = "\n".join(p.read_text() for p in (ROOT / "autograder").rglob("*.py"))
+    flat = re.sub(r'" f?"', "", " ".join(source.split()))  # string literals continued on a new line
+    guide = " ".join(GUIDE.read_text().split())
+    quoted = re.findall(r'^- "([^"]+)"', GUIDE.read_text(), re.M)
+    assert len(quoted) >= 5, quoted
+    pieces = [p.strip(" ,") for quote in quoted for p in re.split(r"`|\d+ s\b|\bN\b|\.\.\.|: ", quote)]
+    missing = [p for p in pieces if p and p not in flat]
+    assert not missing, missing
+    assert HELD_BACK in guide
+
+
+def test_the_guide_tells_the_truth_about_seeds_and_stand_ins():
+    from autograder import CALLS
+    from autograder.judge import seeds
+
+    guide = " ".join(GUIDE.read_text().split())
+    assert f"always checks with the inputs of seed {seeds.FIXED}" in guide
+    assert seeds.for_submission(b"a", key=b"k") != seeds.for_submission(b"b", key=b"k")
+    assert "a correct stand-in replaces the functions an exercise builds on" in guide
+    assert CALLS["loss"] == ("predict",)  # the guide's example: loss builds on predict
