@@ -3,8 +3,9 @@
 The graded tests draw their inputs from the grading's seed (autograder.judge.checks.rng). Here
 the reference and every correct corpus variant are graded, in this process and without a
 sandbox, by the suites' own test functions (autograder.judge.notebook_checks.run_test) at
-``SEEDS`` seeds. The xor tests are left to the gradings of the corpus (test_corpus): they train
-for 500 epochs from keys below checks.XOR_KEYS, which SPEC promises all learn XOR.
+``SEEDS`` seeds. The xor tests' seeded inputs are keys below checks.XOR_KEYS, all of which
+test_defaults trains the reference from (in one vmapped program); the corpus gradings
+(test_corpus) run the xor tests on every correct variant.
 
 A variant is swept on the exercises whose code differs from the reference's: a test of one
 exercise lends the reference for the ones it calls, so on the others the variant runs the

@@ -133,7 +133,7 @@ def assert_really_learned(submission, reference, got: Trained) -> None:
     called = f"train({got.label}, X, Y)"
     if not (np.all(np.isfinite(got.losses)) and all(np.all(np.isfinite(v)) for v in got.params.values())):
         raise Feedback(diverged(got.losses, called) + cause())
-    if not np.allclose(got.outputs, got.network, rtol=1e-3, atol=1e-3):
+    if not np.allclose(got.outputs, got.network, rtol=1e-3, atol=1e-3, equal_nan=True):
         worst = int(np.argmax(np.abs(got.outputs - got.network)))
         raise Feedback(
             f"After {called}, your batched_predict does not compute the network your trained params "
