@@ -132,3 +132,30 @@ def test_the_guide_tells_the_truth_about_seeds_and_stand_ins():
     assert seeds.for_submission(b"a", key=b"k") != seeds.for_submission(b"b", key=b"k")
     assert "a correct stand-in replaces the functions an exercise builds on" in guide
     assert CALLS["loss"] == ("predict",)  # the guide's example: loss builds on predict
+
+
+def test_a_notebook_error_names_the_cell_line_and_the_function():
+    import linecache
+
+    from autograder.sandbox.calls import report_error
+
+    cell, name = "import numpy as np\ndef relu(x):\n    return x.nope\n", "/tmp/ipykernel_77/3141.py"
+    linecache.cache[name] = (len(cell), None, cell.splitlines(True), name)  # as ipykernel keeps a cell
+    namespace: dict = {}
+    exec(compile(cell, name, "exec"), namespace)
+    try:
+        namespace["relu"](1.0)
+    except AttributeError as error:
+        report = report_error(error, None)
+    assert report.where == "line 3, in relu: return x.nope", report.where
+
+
+def test_a_notebook_cell_shows_one_error_once():
+    from autograder.judge.notebook_checks import one_per_cause
+
+    error = "\n  it raised TypeError: bad operand\nIn your code:\n  line 3, in relu: return x.nope"
+    messages = [f"Called relu(x) with x: [{i}]" + error for i in range(7)]
+    messages.append("Called predict(x)\nLikely cause: b2")
+    shown = one_per_cause(messages)
+    assert len(shown) == 2 and shown[0].startswith("Called relu(x) with x: [0]")
+    assert "The same in 6 more tests" in shown[0]

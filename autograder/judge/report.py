@@ -36,15 +36,15 @@ def score_table(scores: Scores) -> str:
     return "\n".join(lines)
 
 
-def _same_failure(result: TestResult) -> str:
+def same_failure(output: str) -> str:
     """What tests that failed for the same reason share, so that they share one entry: an
     error's message (all but the call on the first line), else the likely cause named."""
-    lines = result.output.strip().splitlines()
+    lines = output.strip().splitlines()
     causes = [line for line in lines if line.startswith("Likely cause: ")]
     if len(lines) > 1 and lines[0].startswith("Called ") and lines[1].startswith("  it raised "):
         # the error's type, the student's lines and the cause: not its numbers, which follow the call
         return "\n".join([lines[1].split(":")[0], *(x for x in lines if x.startswith("  line ")), *causes])
-    return causes[0] if causes else result.output.strip()
+    return causes[0] if causes else output.strip()
 
 
 IMPORT_FAILED = "Your module could not be imported"  # autograder.judge.feedback.explain
@@ -71,7 +71,7 @@ def _failure_entries(failed: list[TestResult], show_hidden: bool = False) -> lis
     groups: dict[str, list[TestResult]] = {}
     for r in sorted(failed, key=lambda r: r.hidden):  # stable: the suites' order within each
         if show_hidden or not r.hidden:
-            groups.setdefault(_same_failure(r), []).append(r)
+            groups.setdefault(same_failure(r.output), []).append(r)
     entries = []
     for same in groups.values():
         first = same[0]

@@ -6,6 +6,7 @@ the ones it calls. ``perform`` runs it against a namespace (the student's
 module, or a notebook's globals); errors become an ``ErrorReport``.
 """
 
+import re
 import traceback
 from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
@@ -157,10 +158,16 @@ class ErrorReport:
                    str(data.get("where", ""))[:4000])
 
 
+# Where Jupyter's kernel compiles a notebook's cells: line numbers there are the cell's own.
+NOTEBOOK_CELL = re.compile(r"[/\\]ipykernel_\d+[/\\]\d+\.py$|^<ipython-input-")
+
+
 def report_error(error: BaseException, source_file: str | None) -> ErrorReport:
-    """Describe ``error``, keeping the traceback frames that are in ``source_file``."""
+    """Describe ``error``, keeping the traceback frames that are in ``source_file`` (none
+    given: a notebook's, those in its cells)."""
     frames = traceback.extract_tb(error.__traceback__)
-    mine = [f for f in frames if source_file and f.filename == source_file]
+    mine = [f for f in frames if f.filename == source_file
+            or source_file is None and NOTEBOOK_CELL.search(f.filename)]
     where = "\n".join(f"line {f.lineno}, in {f.name}: {(f.line or '').strip()}" for f in mine[-4:])
     message = str(error).strip()
     first, _, _ = message.partition("\n--------------------")  # JAX's long tracer help text
