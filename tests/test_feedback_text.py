@@ -159,3 +159,24 @@ def test_a_notebook_cell_shows_one_error_once():
     shown = one_per_cause(messages)
     assert len(shown) == 2 and shown[0].startswith("Called relu(x) with x: [0]")
     assert "The same in 6 more tests" in shown[0]
+
+
+def test_a_converted_notebook_error_says_cell_and_line(tmp_path):
+    from autograder.sandbox.calls import report_error
+
+    source = ("# Converted from hw.ipynb by the XOR kit's grader: its code cells in order.\n\n"
+              "# --- cell 2 ---\nimport math\n\n# --- cell 4 ---\ndef relu(x):\n    return x.nope\n")
+    path = tmp_path / "hw.py"
+    path.write_text(source)
+    namespace: dict = {}
+    exec(compile(source, str(path), "exec"), namespace)
+    try:
+        namespace["relu"](1.0)
+    except AttributeError as error:
+        assert report_error(error, str(path)).where == "cell 4, line 2, in relu: return x.nope"
+    path.write_text(source.replace("def relu(x):", "def relu(x)"))
+    try:
+        compile(path.read_text(), str(path), "exec")
+    except SyntaxError as error:
+        report = report_error(error, str(path))
+    assert report.where == "cell 4, line 1: def relu(x)" and "line 7" not in report.message, report

@@ -43,7 +43,8 @@ def same_failure(output: str) -> str:
     causes = [line for line in lines if line.startswith("Likely cause: ")]
     if len(lines) > 1 and lines[0].startswith("Called ") and lines[1].startswith("  it raised "):
         # the error's type, the student's lines and the cause: not its numbers, which follow the call
-        return "\n".join([lines[1].split(":")[0], *(x for x in lines if x.startswith("  line ")), *causes])
+        mine = [x for x in lines if x.startswith(("  line ", "  cell "))]
+        return "\n".join([lines[1].split(":")[0], *mine, *causes])
     return causes[0] if causes else output.strip()
 
 
