@@ -188,7 +188,8 @@ def report_error(error: BaseException, source_file: str | None) -> ErrorReport:
     message = str(error).strip()
     if isinstance(error, SyntaxError) and error.filename == source_file and error.lineno:
         where = f"{place(error.lineno, lines)}: {(error.text or '').strip()}"
-        message = str(error.msg)  # its "(file, line N)" is said by where
+        if lines and lines[0].startswith(CONVERTED):  # "(file, line N)" names no line of the notebook
+            message = str(error.msg)
     first, _, _ = message.partition("\n--------------------")  # JAX's long tracer help text
     return ErrorReport(type(error).__name__[:100], first[:2000], where)
 
