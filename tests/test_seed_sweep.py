@@ -66,7 +66,8 @@ class CompiledOnce(InProcessSubmission):
         return wire.decode(wire.encode(value))
 
     def _program(self, call: Call) -> Any:
-        static = {**COMPILE_FIRST, "train": ("epochs",)}.get(call.function)
+        static = {**COMPILE_FIRST, "train": ("epochs",),
+                  "init_params": ("input_dims", "n_hidden", "output_dims")}.get(call.function)
         if static is None or "size" in call.transforms:
             return None
         function = transformed(self.namespace[call.function], call, self._jax)
