@@ -59,8 +59,10 @@ def test_a_module_that_cannot_be_imported_is_one_entry():
 
 
 def test_printed_tracers_get_a_word_on_jax_debug_print():
-    text = text_report(_scores(printed="Traced<ShapedArray(float32[3])>with<DynamicJaxprTrace>"), 1.0)
-    assert TRACER_NOTE in text and "jax.debug.print" in TRACER_NOTE
+    for printed in ("relu got JitTracer(float32[3])", "GradTracer(primal=JitTracer(float32[8]))",
+                    "Traced<ShapedArray(float32[3])>with<DynamicJaxprTrace>"):
+        text = text_report(_scores(printed=printed), 1.0)
+        assert TRACER_NOTE in text and "jax.debug.print" in TRACER_NOTE
     assert TRACER_NOTE not in text_report(_scores(printed="epoch 3: 0.25"), 1.0)
 
 

@@ -4,6 +4,7 @@ import base64
 import html
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -128,13 +129,15 @@ def text_report(scores: Scores, seconds: float, show_hidden: bool = False) -> st
         parts += ["", f"Your code ran isolated by: {scores.wall}"]
     if scores.printed.strip():
         parts += ["", "Your code printed (first part):", scores.printed.strip()[:2000]]
-        parts += [f"Note: {TRACER_NOTE}"] if TRACER in scores.printed else []
+        parts += [f"Note: {TRACER_NOTE}"] if TRACER.search(scores.printed) else []
     return "\n".join(parts) + "\n"
 
 
-TRACER = "Traced<"  # what print shows of an array that jax.jit, jax.grad or jax.vmap traces
-TRACER_NOTE = ("what you printed includes tracers (Traced<...>): inside jax.jit, jax.grad and "
-               "jax.vmap, print runs once while JAX traces your function and shows no numbers. "
+# What print shows of an array that jax.jit, jax.grad or jax.vmap traces (JitTracer(float32[3]),
+# GradTracer(...); Traced<ShapedArray(...)> in older JAX).
+TRACER = re.compile(r"\b\w*Tracer\(|Traced<")
+TRACER_NOTE = ("what you printed includes tracers (JitTracer(...) and the like): inside jax.jit, "
+               "jax.grad and jax.vmap, print runs once while JAX traces your function and shows no numbers. "
                'jax.debug.print("x = {x}", x=x) prints the values each time the code runs.')
 
 
@@ -153,7 +156,7 @@ def results_json(scores: Scores, seconds: float) -> dict[str, Any]:
     notes = list(scores.events)
     if scores.printed.strip():
         notes.append("Your code printed:\n" + scores.printed.strip()[:2000]
-                      + (f"\nNote: {TRACER_NOTE}" if TRACER in scores.printed else ""))
+                      + (f"\nNote: {TRACER_NOTE}" if TRACER.search(scores.printed) else ""))
     result: dict[str, Any] = {
         "score": scores.score, "max_score": scores.max_score,
         "execution_time": round(seconds, 2), "output_format": "text", "visibility": "visible",
