@@ -50,7 +50,7 @@ def assert_is_array(got: Any, called: str) -> np.ndarray:
         what = got if isinstance(got, Opaque) else type(got).__name__
         how = ("map predict over the rows with jax.vmap(predict, in_axes=(None, 0))(params, X), which "
                "returns one array (a loop or a list comprehension makes a list; jnp.stack would join it)"
-               if "batched_predict(" in called else
+               if "batched_predict" in called else
                "build the result with jnp (jnp.stack, jnp.array) so that it is a jax.Array")
         raise Feedback(f"Called {called}\n  got: {show(got)}\n  expected an array, not {what}.\n"
                        f"Likely cause: you returned a {type(got).__name__} where an array belongs; {how}.")
