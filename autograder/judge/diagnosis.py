@@ -490,8 +490,8 @@ def first_wrong(submission: Any, start: dict, trained: dict, fallback: str = "",
                     f"{wrong}. Its own section says what to fix.")
     checked = ", ".join(name for name, _ in checks)
     return (f"\nLikely cause: your train; {checked} give the right values here, so the training loop "
-            f"is what goes wrong. " + (fallback or "For each epoch, for each row j in order: params = "
-                                      "update(params, X[j], Y[j], step_size)."))
+            f"is what goes wrong. " + (fallback[:1].upper() + fallback[1:] or "For each epoch, for each row "
+                                      "j in order: params = update(params, X[j], Y[j], step_size)."))
 
 
 def _xor_rows() -> tuple[np.ndarray, np.ndarray]:
