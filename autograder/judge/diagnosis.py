@@ -404,13 +404,15 @@ def update(reference: Any, params: dict, x: np.ndarray, y: np.ndarray, step_size
 
 def fixed_step(got: Any, params: dict, grads: dict, step_size: float) -> str:
     """A step of another size than step_size along the right gradient: a fixed learning rate."""
-    moved = {k: np.asarray(params[k], np.float64) - got[k] for k in params} if isinstance(got, dict) and \
-        set(got) == set(params) and all(isinstance(got[k], np.ndarray) for k in params) else None
-    c = factor(moved, {k: np.asarray(v, np.float64) for k, v in grads.items()}) if moved else None
+    if not (isinstance(got, dict) and set(got) == set(params)
+            and all(isinstance(got[k], np.ndarray) for k in params)):
+        return ""
+    moved = {k: np.asarray(params[k], np.float64) - got[k] for k in params}
+    c = factor(moved, {k: np.asarray(v, np.float64) for k, v in grads.items()})
     if c is None or c <= 0 or _about(c, step_size):
         return ""
-    return (f"you did not use the step_size argument: your step is {c:g} times the gradient, not "
-            f"step_size={step_size:g} (a fixed number, or the module's STEP_SIZE?). Use the argument.")
+    return (f"you did not use the step_size argument: your step is {c:.3g} times the gradient whatever "
+            "step_size says (a fixed number, or the module's STEP_SIZE?). Use the argument.")
 
 
 # ---------------------------------------------------------------- train
