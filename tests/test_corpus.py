@@ -15,6 +15,7 @@ from conftest import INTERNAL_ERROR, by_exercise, corpus, declared, declared_cau
 from autograder import EXERCISES
 
 MISTAKES = corpus("mistakes")
+CORPUS_MISTAKES = MISTAKES[0].parent
 CORRECT = corpus("correct")
 
 
@@ -91,3 +92,20 @@ def test_a_correct_variant_gets_full_marks(path, graded):
 
 
 LOOP_NOTE = "loops in Python"
+
+
+# Mistakes that break training, and the function the xor section must blame for it.
+XOR_BLAMES = {"predict_no_output_bias.py": "predict", "update_gradient_ascent.py": "update",
+              "train_loss_before_epoch.py": "train", "train_losses_list_before_update.py": "train"}
+
+
+@pytest.mark.parametrize("name", sorted(XOR_BLAMES))
+def test_the_xor_section_names_the_function_that_is_wrong(name, graded):
+    result = result_of(graded, CORPUS_MISTAKES / name)
+    failed = [t for t in result["tests"] if t["name"].startswith("xor:") and t["status"] != "passed"]
+    assert failed, f"{name} lost no xor points"
+    blamed = [t["name"] for t in failed if f"Likely cause: your {XOR_BLAMES[name]}" not in t["output"]]
+    assert not blamed, f"{name}: these xor tests do not blame {XOR_BLAMES[name]}: {blamed}"
+    if name == "update_gradient_ascent.py":
+        assert "training diverged at epoch" in failed[0]["output"], failed[0]["output"]
+        assert "while w2 @ relu(w1 @ x + b1) + b2 is nan" not in failed[0]["output"]

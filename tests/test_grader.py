@@ -103,7 +103,7 @@ def test_the_same_error_in_several_tests_is_one_entry_public_first():
     results = [_result("relu: hidden one", "Called relu(x) with x: []" + error.format("empty"), hidden=True),
                _result("relu: first", "Called relu(x) with x: [1, 2]" + error.format("of [1, 2]")),
                _result("relu: second", "Called relu(x) with x: [3]" + error.format("of [3]"))]
-    text = text_report(Scores(results=results, submission="s.py"), 1.0)
+    text = text_report(Scores(results=results, submission="s.py"), 1.0, show_hidden=True)
     assert text.count("  x ") == 1, text
     assert "the same error in 3 tests of relu" in text
     assert text.index("first; second; hidden one (hidden)") < text.index("Called relu(x) with x: [1, 2]")

@@ -240,7 +240,7 @@ def test_no_code_of_the_reference_reaches_the_sandbox(graded):
     text = "\n".join(t["output"] for t in graded["results"]["leak_lent_reference"]["tests"])
     listed = re.findall(r"LENT-FILES \[([^\]]*)\]", text)
     assert listed, "the leak ran in the tests that lend reference functions"
-    for files in listed:
+    for files in filter(None, listed):  # [] where nothing was lent (the xor tests' train)
         names = [name.strip(" '") for name in files.split(",")]
         assert all(name.endswith("autograder/sandbox/lent.py") for name in names), files
 

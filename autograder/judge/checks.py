@@ -48,10 +48,36 @@ def listed(values: np.ndarray) -> str:
 def assert_is_array(got: Any, called: str) -> np.ndarray:
     if not isinstance(got, np.ndarray):
         what = got if isinstance(got, Opaque) else type(got).__name__
+        how = ("map predict over the rows with jax.vmap(predict, in_axes=(None, 0))(params, X), which "
+               "returns one array (a loop or a list comprehension makes a list; jnp.stack would join it)"
+               if "batched_predict" in called else
+               "build the result with jnp (jnp.stack, jnp.array) so that it is a jax.Array")
         raise Feedback(f"Called {called}\n  got: {show(got)}\n  expected an array, not {what}.\n"
-                       f"Likely cause: you returned a {type(got).__name__} where an array belongs; build "
-                       "the result with jnp (jnp.stack, jnp.array) so that it is a jax.Array.")
+                       f"Likely cause: you returned a {type(got).__name__} where an array belongs; {how}.")
     return got
+
+
+def numbers(value: Any) -> Any:
+    """A list or tuple of numbers as one array, anything else as it is: for a test of their
+    values (another test pays for the list)."""
+    if isinstance(value, list | tuple) and value and all(
+            isinstance(v, float | int) or isinstance(v, np.ndarray) and v.size == 1 for v in value):
+        return np.asarray([np.asarray(v).reshape(()) for v in value])
+    return value
+
+
+def indexed(called: str, index: str) -> str:
+    """``called`` with ``[index]`` after the call itself, before any words about its inputs:
+    ``update(params, x, y)['b1'] for sizes (1, 2, 3)``, not ``... (1, 2, 3)['b1']``."""
+    depth = 0
+    for i, char in enumerate(called):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == ")" and depth == 0 and called[i + 1:i + 2] != "(":  # jax.jit(f)(x): both
+            end = i + 1
+            while end < len(called) and called[end] == "[":  # after the indices it has already
+                end = called.index("]", end) + 1
+            return f"{called[:end]}[{index}]{called[end:]}"
+    return f"{called}[{index}]"
 
 
 def assert_shape(got: Any, shape: tuple[int, ...], called: str, hint: Hint = "") -> np.ndarray:
@@ -78,13 +104,13 @@ def assert_close(got: Any, expected: Any, called: str, hint: Hint = "", rtol: fl
     if isinstance(expected, dict):
         assert_same_keys(got, expected, called)
         for key in expected:
-            assert_close(got[key], expected[key], f"{called}[{key!r}]", hint, rtol, atol)
+            assert_close(got[key], expected[key], indexed(called, repr(key)), hint, rtol, atol)
         return
     if isinstance(expected, tuple):
         if not isinstance(got, tuple | list) or len(got) != len(expected):
             fail(called, got, expected, hint)
         for i, (g, e) in enumerate(zip(got, expected, strict=True)):
-            assert_close(g, e, f"{called}[{i}]", hint, rtol, atol)
+            assert_close(g, e, indexed(called, str(i)), hint, rtol, atol)
         return
     array = assert_is_array(got, called)
     expected = np.asarray(expected)
@@ -116,7 +142,7 @@ def assert_arrays_like(got: Any, shapes: dict[str, tuple[int, ...]], called: str
     a property of params (keys, dtype, purity) may look at, so that it pays only for arrays."""
     got = assert_same_keys(got, shapes, called)
     for name, shape in shapes.items():
-        assert_shape(got[name], shape, f"{called}[{name!r}]", hint)
+        assert_shape(got[name], shape, indexed(called, repr(name)), hint)
     return got
 
 

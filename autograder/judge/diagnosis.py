@@ -386,8 +386,6 @@ def update(reference: Any, params: dict, x: np.ndarray, y: np.ndarray, step_size
         return diagnose(got, {
             "you added the gradient: gradient descent subtracts step_size * gradient.":
                 lambda: stepped(-step_size),
-            "you did not use the step_size argument (a fixed learning rate?).":
-                lambda: stepped(0.01) if step_size != 0.01 else None,
             "you scaled the gradient by step_size ** 2; the step is step_size * gradient.":
                 lambda: stepped(step_size ** 2) if step_size not in (0.0, 1.0) else None,
             "only the weights moved: update the biases b1 and b2 as well.":
@@ -399,9 +397,22 @@ def update(reference: Any, params: dict, x: np.ndarray, y: np.ndarray, step_size
             "nothing changed: apply the step to every parameter.": lambda: params,
             "you differentiated predict, not the loss: the gradient is jax.grad(loss)(params, x, y).":
                 lambda: stepped(step_size, by=reference.run("predict", params, x, transforms=("grad",))),
-        })
+        }) or fixed_step(got, params, grads, step_size)
 
     return _named(fallback, lambda: None, causes)
+
+
+def fixed_step(got: Any, params: dict, grads: dict, step_size: float) -> str:
+    """A step of another size than step_size along the right gradient: a fixed learning rate."""
+    if not (isinstance(got, dict) and set(got) == set(params)
+            and all(isinstance(got[k], np.ndarray) for k in params)):
+        return ""
+    moved = {k: np.asarray(params[k], np.float64) - got[k] for k in params}
+    c = factor(moved, {k: np.asarray(v, np.float64) for k, v in grads.items()})
+    if c is None or c <= 0 or _about(c, step_size):
+        return ""
+    return (f"you did not use the step_size argument: your step is {c:.3g} times the gradient whatever "
+            "step_size says (a fixed number, or the module's STEP_SIZE?). Use the argument.")
 
 
 # ---------------------------------------------------------------- train
@@ -444,3 +455,130 @@ def train_losses(reference: Any, params: dict, X: np.ndarray, Y: np.ndarray, epo
 
     return _named(fallback, lambda: reference.run("train", params, X, Y, epochs=epochs,
                                                   step_size=step_size)[1], causes)
+
+
+# ---------------------------------------------------------------- xor: which function broke training
+
+DESCENT_STEP = 0.1  # the step of the update checked in first_wrong
+
+
+def first_wrong(submission: Any, start: dict, trained: dict, fallback: str = "",
+                reference: Any = None, init_key: int | None = None) -> str:
+    """A "Likely cause" line for a training that went wrong: the student's functions checked on
+    its values in the order the network is built from them (init_params only when the start
+    was the student's own, PRNGKey(init_key)), and the first that is wrong named; train when
+    all the others are right."""
+    finite = all(np.all(np.isfinite(np.asarray(v))) for v in trained.values())
+    params = {k: np.asarray(v, np.float32) for k, v in (trained if finite else start).items()}
+    first = {k: np.asarray(v, np.float32) for k, v in start.items()}
+    checks: list[tuple[str, Callable[[], str]]] = [
+        ("relu", lambda: _check_relu(submission, params)),
+        ("predict", lambda: _check_predict(submission, params)),
+        ("batched_predict", lambda: _check_batched_predict(submission, params)),
+        ("loss", lambda: _check_loss(submission, params)),
+        ("update", lambda: _check_update(submission, first)),
+    ]
+    if init_key is not None and reference is not None:
+        checks.insert(1, ("init_params", lambda: _check_init(submission, reference, start, init_key)))
+    for name, check in checks:
+        try:
+            wrong = check()
+        except SubmissionError as error:
+            first = error.report.message.strip().splitlines()[0][:200] if error.report.message.strip() else ""
+            wrong = f"it raised {error.report.type_name}: {first}"
+        if wrong:
+            return (f"\nLikely cause: your {name}, the first of your functions that is wrong on the "
+                    f"values of this training (checked in the order the network is built from them): "
+                    f"{wrong}. Its own section says what to fix.")
+    checked = ", ".join(name for name, _ in checks)
+    return (f"\nLikely cause: your train; {checked} give the right values here, so the training loop "
+            f"is what goes wrong. " + (fallback[:1].upper() + fallback[1:] or "For each epoch, for each row "
+                                      "j in order: params = update(params, X[j], Y[j], step_size)."))
+
+
+def _xor_rows() -> tuple[np.ndarray, np.ndarray]:
+    from autograder.judge.checks import xor_data
+
+    return xor_data()
+
+
+def _differs(got: Any, expected: np.ndarray) -> bool:
+    return not (isinstance(got, np.ndarray) and got.size == expected.size
+                and np.allclose(np.asarray(got, np.float64).reshape(expected.shape), expected,
+                                rtol=1e-3, atol=1e-4))
+
+
+def _check_relu(submission: Any, params: dict) -> str:
+    X, _ = _xor_rows()
+    z = (X @ params["w1"].T + params["b1"]).astype(np.float32)
+    got = submission.run("relu", z, with_reference=())
+    if _differs(got, np.maximum(z, 0.0).astype(np.float64)):
+        return "relu of the hidden layer's inputs is not max(0, x)"
+    return ""
+
+
+def _check_init(submission: Any, reference: Any, start: dict, seed: int) -> str:
+    expected = reference.run("init_params", np.array([0, seed], dtype=np.uint32))
+    if any(_differs(start.get(k), np.asarray(v, np.float64)) for k, v in expected.items()):
+        return f"init_params(PRNGKey({seed})) is not the reference's start"
+    return ""
+
+
+def _check_predict(submission: Any, params: dict) -> str:
+    X, _ = _xor_rows()
+    for x in X:
+        got = submission.run("predict", params, x, with_reference=())
+        expected = _forward(params, x)
+        if _differs(got, expected):
+            shown = got if not isinstance(got, np.ndarray) else np.round(got.astype(np.float64), 4)
+            return (f"predict(params, {x.astype(int).tolist()}) returned {shown}, while w2 @ relu(w1 @ x + "
+                    f"b1) + b2 is {np.round(expected, 4)}")
+    return ""
+
+
+def _check_batched_predict(submission: Any, params: dict) -> str:
+    X, _ = _xor_rows()
+    got = submission.run("batched_predict", params, X, with_reference=())
+    if _differs(got, np.stack([_forward(params, x) for x in X])):
+        return "batched_predict(params, X) on the four XOR inputs is not predict of each row"
+    return ""
+
+
+def _check_loss(submission: Any, params: dict) -> str:
+    X, Y = _xor_rows()
+    for x, y in zip(X, Y, strict=True):
+        got = submission.run("loss", params, x, np.asarray(y, np.float32), with_reference=())
+        expected = np.asarray(np.mean((_forward(params, x) - y) ** 2))
+        if _differs(got, expected):
+            return f"loss(params, {x.astype(int).tolist()}, {y:g}) is not mean((predict(params, x) - y) ** 2)"
+    return ""
+
+
+def _check_update(submission: Any, params: dict) -> str:
+    X, Y = _xor_rows()
+    x, y = X[1], Y[1]
+    got = submission.run("update", params, x, np.asarray(y, np.float32), step_size=DESCENT_STEP,
+                         with_reference=())
+    grads = _loss_gradient(params, x, y)
+    expected = {k: params[k].astype(np.float64) - DESCENT_STEP * grads[k] for k in params}
+    ascent = {k: params[k].astype(np.float64) + DESCENT_STEP * grads[k] for k in params}
+    if not isinstance(got, dict) or set(got) != set(expected):
+        return f"update(params, x, y, step_size={DESCENT_STEP}) did not return a dict of w1, b1, w2, b2"
+    if not any(_differs(got[k], expected[k]) for k in expected):
+        return ""
+    if not any(_differs(got[k], ascent[k]) for k in ascent):
+        return (f"update(params, x, y, step_size={DESCENT_STEP}) added the gradient, so every step "
+                "climbs the loss: gradient descent subtracts step_size * gradient")
+    return f"update(params, x, y, step_size={DESCENT_STEP}) is not params - step_size * jax.grad(loss)"
+
+
+def _loss_gradient(params: dict, x: np.ndarray, y: float) -> dict[str, np.ndarray]:
+    """The gradient of mean((w2 @ relu(w1 @ x + b1) + b2 - y) ** 2), by hand, in float64."""
+    p = {k: np.asarray(v, np.float64) for k, v in params.items()}
+    x = np.asarray(x, np.float64)
+    pre = p["w1"] @ x + p["b1"]
+    hidden = np.maximum(pre, 0.0)
+    out = p["w2"] @ hidden + p["b2"]
+    d_out = 2.0 * (out - y) / out.size
+    d_pre = (p["w2"].T @ d_out) * (pre > 0)
+    return {"w1": np.outer(d_pre, x), "b1": d_pre, "w2": np.outer(d_out, hidden), "b2": d_out}

@@ -24,6 +24,10 @@ HINTS = {
     "TracerIntegerConversionError": (
         "you used a traced array as a Python integer (an index, a range or a shape). Under "
         "jax.jit the value is not known yet."),
+    "NonConcreteBooleanIndexError": (
+        "you indexed with a boolean mask (x[x < 0] or x.at[x < 0].set(0)): under jax.jit the "
+        "number of entries it picks is not known while JAX traces your function. Compute the "
+        "whole array instead: jnp.where(x < 0, 0.0, x) or jnp.maximum(x, 0.0)."),
     "KeyError": "you looked up a key that is not there: params has exactly 'w1', 'b1', 'w2', 'b2'.",
     "RecursionError": "your function calls itself without end.",
     "ZeroDivisionError": "you divided by zero.",
@@ -38,6 +42,20 @@ MESSAGE_HINTS = (
         "jax.vmap mapped axis 0 of every argument, params too (the default in_axes=0). Only the "
         "rows of X are mapped: jax.vmap(predict, in_axes=(None, 0))(params, X).")),
 )
+# train's loop bound under jax.jit: epochs became a traced array (the argument was not static).
+STATIC_EPOCHS = (
+    "your train is compiled with jax.jit and loops range(epochs) (or makes an array of epochs "
+    "entries), but under jax.jit epochs is a traced array, not a number. Make it static: "
+    "@functools.partial(jax.jit, static_argnames=\"epochs\"), or loop in Python and jit only the "
+    "step (jax.jit(update)).")
+# APIs that older JAX code (and tutorials) use and that JAX has since removed: their replacements.
+REMOVED_APIS = {
+    "tree_map": "jax.tree.map", "tree_multimap": "jax.tree.map", "tree_leaves": "jax.tree.leaves",
+    "tree_flatten": "jax.tree.flatten", "tree_unflatten": "jax.tree.unflatten",
+    "tree_structure": "jax.tree.structure", "tree_transpose": "jax.tree.transpose",
+    "tree_reduce": "jax.tree.reduce",
+}
+_REMOVED = re.compile(r"module 'jax(?:\.\w+)*' has no attribute '(\w+)'")
 SHAPE_WORDS = ("dot_general", "matmul", "Incompatible shapes", "shapes", "broadcast")
 SHAPE_HINT = ("the shapes do not fit together. Check the docstring's shapes: w1 is "
               "(n_hidden, input_dims), so `w1 @ x` takes x of shape (input_dims,).")
@@ -73,13 +91,19 @@ def explain(error: SubmissionError, exercise: str) -> str:
                 f"line in {name}() with your code.")
     if report.type_name == "LookupError":
         return f"{report.message}. Define it with exactly the name and parameters of the exercise."
-    hint = error_hint(report.type_name, message, exercise)
+    hint = error_hint(report.type_name, message, error.call.function if error.call else exercise)
     text = f"{called}\n  it raised {report.type_name}: {message}" + _where(report.where)
     return text + (f"\nLikely cause: {hint}" if hint else "")
 
 
 def error_hint(type_name: str, message: str, exercise: str) -> str:
     """The likely mistake behind an error, from its type or its message ('' if unknown)."""
+    removed = _REMOVED.search(message)
+    if removed and removed.group(1) in REMOVED_APIS:
+        return (f"jax.{removed.group(1)} was removed from JAX (older tutorials still use it); "
+                f"write {REMOVED_APIS[removed.group(1)]} instead.")
+    if exercise == "train" and type_name in ("ConcretizationTypeError", "TracerIntegerConversionError"):
+        return STATIC_EPOCHS
     for words, hint in MESSAGE_HINTS:
         if words in message:
             return hint

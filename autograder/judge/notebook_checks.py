@@ -149,6 +149,18 @@ def summary(exercise: str, outcomes: list[Outcome], hidden: bool) -> str:
     return "\n".join(lines + notes[:1])
 
 
+def one_per_cause(messages: list[str]) -> list[str]:
+    """The first message of each cause (autograder.judge.report.same_failure), saying how many
+    tests failed for it: one error is shown once, however many tests it failed."""
+    from autograder.judge.report import same_failure
+
+    groups: dict[str, list[str]] = {}
+    for message in messages:
+        groups.setdefault(same_failure(message), []).append(message)
+    return [same[0] + (f"\n(The same in {len(same) - 1} more test{'s' if len(same) > 2 else ''}.)"
+                       if len(same) > 1 else "") for same in groups.values()]
+
+
 def check(exercise: str, namespace: MutableMapping[str, Any] | None = None,
           hidden: bool = False) -> float | None:
     """Run the graded tests of ``exercise`` on the functions in ``namespace`` (by default the
@@ -183,7 +195,7 @@ def check(exercise: str, namespace: MutableMapping[str, Any] | None = None,
             # traced meanwhile must not be reused by the notebook's own code later.
             jax.clear_caches()
     print(summary(exercise, outcomes, hidden))
-    messages = list(dict.fromkeys(o.message for o in outcomes if not o.passed))
+    messages = one_per_cause([o.message for o in outcomes if not o.passed])
     if not messages:
         return None
     failed = sum(not o.passed for o in outcomes)

@@ -4,6 +4,7 @@ import base64
 import html
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -36,22 +37,43 @@ def score_table(scores: Scores) -> str:
     return "\n".join(lines)
 
 
-def _same_failure(result: TestResult) -> str:
+def same_failure(output: str) -> str:
     """What tests that failed for the same reason share, so that they share one entry: an
     error's message (all but the call on the first line), else the likely cause named."""
-    lines = result.output.strip().splitlines()
+    lines = output.strip().splitlines()
     causes = [line for line in lines if line.startswith("Likely cause: ")]
     if len(lines) > 1 and lines[0].startswith("Called ") and lines[1].startswith("  it raised "):
         # the error's type, the student's lines and the cause: not its numbers, which follow the call
-        return "\n".join([lines[1].split(":")[0], *(x for x in lines if x.startswith("  line ")), *causes])
-    return causes[0] if causes else result.output.strip()
+        mine = [x for x in lines if x.startswith(("  line ", "  cell "))]
+        return "\n".join([lines[1].split(":")[0], *mine, *causes])
+    return causes[0] if causes else output.strip()
 
 
-def _failure_entries(failed: list[TestResult]) -> list[str]:
-    """One entry per distinct failure of one exercise, public tests first, then hidden ones."""
+IMPORT_FAILED = "Your module could not be imported"  # autograder.judge.feedback.explain
+HELD_BACK = ("hidden test: what it called and what came back are shown once grades are "
+             "published")
+
+
+def held_back(test: dict, show_hidden: bool = False) -> dict:
+    """A results.json test as a student may see it now: a hidden one (visibility
+    "after_published") keeps its name and points, and its output says only that it is hidden,
+    unless ``show_hidden`` (the instructor asked). For every page or report built from
+    results.json (the feedback pages too)."""
+    if show_hidden or test.get("visibility") != "after_published":
+        return test
+    shown = {k: v for k, v in test.items() if k != "output_format"}
+    return dict(shown, output=f"({HELD_BACK})" if test.get("status") != "passed" else "")
+
+
+def _failure_entries(failed: list[TestResult], show_hidden: bool = False) -> list[str]:
+    """One entry per distinct failure of one exercise, public tests first, then hidden ones
+    (by name and points only unless ``show_hidden``)."""
+    held = [f"  x {r.name}  [0 / {r.points:g}] ({HELD_BACK})" for r in failed
+            if r.hidden and not show_hidden]
     groups: dict[str, list[TestResult]] = {}
     for r in sorted(failed, key=lambda r: r.hidden):  # stable: the suites' order within each
-        groups.setdefault(_same_failure(r), []).append(r)
+        if show_hidden or not r.hidden:
+            groups.setdefault(same_failure(r.output), []).append(r)
     entries = []
     for same in groups.values():
         first = same[0]
@@ -65,23 +87,33 @@ def _failure_entries(failed: list[TestResult]) -> list[str]:
         entries.append(f"  x the same {what} in {len(same)} tests of {first.exercise}  "
                        f"[0 / {sum(r.points for r in same):g}]\n      tests: {names}\n"
                        f"      the first of them:\n      {body}")
-    return entries
+    return entries + held
 
 
-def text_report(scores: Scores, seconds: float) -> str:
+def text_report(scores: Scores, seconds: float, show_hidden: bool = False) -> str:
+    """The report a student reads; hidden tests by name and points only unless ``show_hidden``."""
     parts = [f"Grade for {scores.submission} (inputs from seed {scores.seed}, {seconds:.1f} s)", "",
              score_table(scores)]
     failed = [r for r in scores.results if not r.passed]
+    unimportable = [r for r in failed if r.output.startswith(IMPORT_FAILED)]
     if failed:
         parts += ["", "What to fix (in the order of the exercises):"]
+    if unimportable:  # one error, however many tests it failed
+        parts.append(f"  x every test ({len(unimportable)} tests, "
+                     f"{sum(r.points for r in unimportable):g} points)\n      "
+                     + unimportable[0].output.strip().replace("\n", "\n      "))
+        failed = [r for r in failed if r not in unimportable]
     for section in scores.by_section():
+        if unimportable:
+            continue
         if _status(scores, section) == SECTION_HINT:
             tests = [r for r in failed if r.exercise == section]
             parts.append(f"  x {section}: not implemented yet ({len(tests)} tests, "
                          f"{sum(r.points for r in tests):g} points)")
             continue
-        parts += _failure_entries([r for r in failed if r.exercise == section])
-    notes = [r for r in scores.results if r.passed and r.output and r.exercise != "xor"]
+        parts += _failure_entries([r for r in failed if r.exercise == section], show_hidden)
+    notes = [r for r in scores.results if r.passed and r.output and r.exercise != "xor"
+             and (show_hidden or not r.hidden)]
     if notes:
         parts += ["", "Notes on tests you passed:"]
         parts += [f"  - {r.name}\n      " + r.output.strip().replace("\n", "\n      ") for r in notes]
@@ -97,7 +129,16 @@ def text_report(scores: Scores, seconds: float) -> str:
         parts += ["", f"Your code ran isolated by: {scores.wall}"]
     if scores.printed.strip():
         parts += ["", "Your code printed (first part):", scores.printed.strip()[:2000]]
+        parts += [f"Note: {TRACER_NOTE}"] if TRACER.search(scores.printed) else []
     return "\n".join(parts) + "\n"
+
+
+# What print shows of an array that jax.jit, jax.grad or jax.vmap traces (JitTracer(float32[3]),
+# GradTracer(...); Traced<ShapedArray(...)> in older JAX).
+TRACER = re.compile(r"\b\w*Tracer\(|Traced<")
+TRACER_NOTE = ("what you printed includes tracers (JitTracer(...) and the like): inside jax.jit, "
+               "jax.grad and jax.vmap, print runs once while JAX traces your function and shows no numbers. "
+               'jax.debug.print("x = {x}", x=x) prints the values each time the code runs.')
 
 
 def results_json(scores: Scores, seconds: float) -> dict[str, Any]:
@@ -117,7 +158,8 @@ def results_json(scores: Scores, seconds: float) -> dict[str, Any]:
             tests[-1].update(output=html_with_figures(r.output, figures), output_format="html")
     notes = list(scores.events)
     if scores.printed.strip():
-        notes.append("Your code printed:\n" + scores.printed.strip()[:2000])
+        notes.append("Your code printed:\n" + scores.printed.strip()[:2000]
+                      + (f"\nNote: {TRACER_NOTE}" if TRACER.search(scores.printed) else ""))
     result: dict[str, Any] = {
         "score": scores.score, "max_score": scores.max_score,
         "execution_time": round(seconds, 2), "output_format": "text", "visibility": "visible",

@@ -6,6 +6,8 @@ the ones it calls. ``perform`` runs it against a namespace (the student's
 module, or a notebook's globals); errors become an ``ErrorReport``.
 """
 
+import linecache
+import re
 import traceback
 from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
@@ -144,12 +146,37 @@ class ErrorReport:
                    str(data.get("where", ""))[:4000])
 
 
+# Where Jupyter's kernel compiles a notebook's cells: line numbers there are the cell's own.
+NOTEBOOK_CELL = re.compile(r"[/\\]ipykernel_\d+[/\\]\d+\.py$|^<ipython-input-")
+
+
+CONVERTED = "# Converted from "  # the first line of a notebook as a module (autograder.authoring)
+CELL_MARK = re.compile(r"# --- cell (\d+) ---$")
+
+
+def place(lineno: int | None, lines: list[str]) -> str:
+    """``line N`` of the file, or ``cell C, line N`` where the file is a notebook's code cells."""
+    if lineno and lines and lines[0].startswith(CONVERTED):
+        for index in range(min(lineno, len(lines)) - 1, -1, -1):
+            mark = CELL_MARK.match(lines[index].strip())
+            if mark:
+                return f"cell {mark.group(1)}, line {lineno - index - 1}"
+    return f"line {lineno}"
+
+
 def report_error(error: BaseException, source_file: str | None) -> ErrorReport:
-    """Describe ``error``, keeping the traceback frames that are in ``source_file``."""
+    """Describe ``error``, keeping the traceback frames that are in ``source_file`` (none
+    given: a notebook's, those in its cells)."""
     frames = traceback.extract_tb(error.__traceback__)
-    mine = [f for f in frames if source_file and f.filename == source_file]
-    where = "\n".join(f"line {f.lineno}, in {f.name}: {(f.line or '').strip()}" for f in mine[-4:])
+    mine = [f for f in frames if f.filename == source_file
+            or source_file is None and NOTEBOOK_CELL.search(f.filename)]
+    lines = linecache.getlines(source_file) if source_file else []
+    where = "\n".join(f"{place(f.lineno, lines)}, in {f.name}: {(f.line or '').strip()}" for f in mine[-4:])
     message = str(error).strip()
+    if isinstance(error, SyntaxError) and error.filename == source_file and error.lineno:
+        where = f"{place(error.lineno, lines)}: {(error.text or '').strip()}"
+        if lines and lines[0].startswith(CONVERTED):  # "(file, line N)" names no line of the notebook
+            message = str(error.msg)
     first, _, _ = message.partition("\n--------------------")  # JAX's long tracer help text
     return ErrorReport(type(error).__name__[:100], first[:2000], where)
 

@@ -5,7 +5,6 @@ import pytest
 
 from autograder.judge import diagnosis
 from autograder.judge.checks import (
-    assert_arrays_like,
     assert_close,
     assert_dtype,
     assert_same_keys,
@@ -24,8 +23,12 @@ SIZES = [(2, 16, 1), (4, 4, 4)]
 
 
 def assert_params(got, called: str, sizes: tuple[int, int, int] = (2, 16, 1)) -> dict:
-    return assert_arrays_like(got, network_shapes(sizes), called,
-                              hint="use the arguments for the sizes; nothing hard-coded.")
+    """A dict of w1, b1, w2, b2 with the shapes of ``sizes``; a wrong shape is named."""
+    got = assert_same_keys(got, KEYS, called)
+    for name, shape in network_shapes(sizes).items():
+        assert_shape(got[name], shape, f"{called}[{name!r}]", hint=diagnosis.param_shape(
+            name, shape, "use the arguments for the sizes; nothing hard-coded."))
+    return got
 
 
 @pytest.mark.points(2)
@@ -40,11 +43,8 @@ def test_shapes_follow_the_layer_sizes(submission):
     for d_in, hidden, d_out in SIZES:
         called = (f"init_params(PRNGKey({seed}), input_dims={d_in}, n_hidden={hidden}, "
                   f"output_dims={d_out})")
-        got = assert_same_keys(submission.run("init_params", key(seed), input_dims=d_in,
-                                              n_hidden=hidden, output_dims=d_out), KEYS, called)
-        for name, shape in network_shapes((d_in, hidden, d_out)).items():
-            assert_shape(got[name], shape, f"{called}[{name!r}]", hint=diagnosis.param_shape(
-                name, shape, "use the arguments for the sizes; nothing hard-coded."))
+        assert_params(submission.run("init_params", key(seed), input_dims=d_in, n_hidden=hidden,
+                                     output_dims=d_out), called, (d_in, hidden, d_out))
 
 
 @pytest.mark.points(1)

@@ -1,5 +1,5 @@
 """wrong: batched_predict: returns a Python list of per-row predictions instead of an array.
-cause: list, jnp.stack
+cause: list, jnp.stack, jax.vmap
 """
 
 import functools

@@ -1,5 +1,5 @@
 """wrong: update: ignores step_size and always steps by 0.01.
-cause: step_size argument
+cause: step_size argument, STEP_SIZE
 """
 
 import functools
