@@ -4,6 +4,7 @@ One AST pass over autograder/ that counts every import, those inside functions t
 """
 
 import ast
+import re
 from pathlib import Path
 
 import autograder
@@ -94,3 +95,49 @@ def test_every_room_says_what_it_holds():
     for room in ("judge", "launch", "sandbox", "suites", "authoring", "coursework"):
         doc = ast.get_docstring(ast.parse((PACKAGE / room / "__init__.py").read_text()))
         assert doc and len(doc.splitlines()) >= 2, room
+
+
+def functions_of(path: Path) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+    return [n for n in ast.walk(ast.parse(path.read_text()))
+            if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+
+
+def test_no_function_is_longer_than_sixty_lines():
+    long = [f"{path.relative_to(PACKAGE.parent)}:{f.lineno} {f.name} ({f.end_lineno - f.lineno + 1} lines)"
+            for path in MODULES.values() for f in functions_of(path) if f.end_lineno - f.lineno + 1 > 60]
+    assert not long, "\n".join(long)
+
+
+def test_the_grading_run_is_typed_state_not_attributes_on_config():
+    """One GradingRun in pytest's stash (judge/plugin.py), never ``config.xor_...``."""
+    offenders = [f"{path.relative_to(PACKAGE.parent)}: {line.strip()}" for path in MODULES.values()
+                 for line in path.read_text().splitlines()
+                 if "config" in line and "type: ignore[attr-defined]" in line or "config.xor_" in line]
+    assert not offenders, "\n".join(offenders)
+
+
+def test_the_exercise_list_is_defined_once():
+    """The registry (autograder/sandbox/exercises.py) is the one place that spells them out."""
+    registry = PACKAGE / "sandbox" / "exercises.py"
+    spelled = []
+    for path in MODULES.values():
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Tuple | ast.List | ast.Set):  # a dict of texts per exercise: content
+                names = {i.value for i in node.elts if isinstance(i, ast.Constant) and type(i.value) is str}
+                if len(names & set(autograder.EXERCISES)) >= 5 and path != registry:
+                    spelled.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno}")
+    assert not spelled, "the exercise list spelled out again:\n" + "\n".join(spelled)
+
+
+def test_code_and_docs_name_no_file_that_is_not_in_the_repository():
+    """No cited contract outside the repository, and every kit path a page or a module names exists."""
+    root = PACKAGE.parent
+    texts = {p: p.read_text() for p in [*root.glob("*.md"), *(root / "docs").glob("*.md"), *MODULES.values()]}
+    folders = "autograder|docs|tests|benchmarks|solutions|exercises"
+    pattern = re.compile(rf"(?<![\w/.-])((?:{folders})/[\w/.-]*\w\.(?:py|md|ipynb))")
+    missing = sorted({f"{p.relative_to(root)} names {m}" for p, text in texts.items()
+                      for m in pattern.findall(text) if not (root / m).exists() and "*" not in m})
+    outside = sorted(str(p.relative_to(root)) for p, text in texts.items()
+                     if re.search(r"\bSPEC\b(?! ?_)|\.\./shared", text))
+    assert not missing, "\n".join(missing)
+    assert not outside, outside

@@ -418,8 +418,6 @@ def _interrupt(signum: int, frame: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tqdm import tqdm
-
     from autograder.judge.grading import limit_options
     from autograder.judge.submissions import BLOCKED_ENV, Limits
 
@@ -427,21 +425,8 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out).resolve() if args.out else folder.parent / f"{folder.name}-grades"
     book = Path(args.output) if args.output else out / GRADEBOOK
     entries = find_entries(folder, skip=(out,))
-    if not entries:
-        print(f"error: no submissions in {folder} (.py or .ipynb files, or folders of them)",
-              file=sys.stderr)
-        return 2
-    if args.jobs < 1:
-        print("error: --jobs must be at least 1", file=sys.stderr)
-        return 2
-    graded = {names.key(e.student): e.student for e in entries if e.source is not None}
-    if unknown := [name for name in args.student if names.key(name) not in graded]:
-        print(f"error: --student {unknown[0]}: no submission of that name in {folder}", file=sys.stderr)
-        return 2
-    args.student = [graded[names.key(name)] for name in args.student]
-    if book.is_dir():  # an older kit made one for a file handed in as gradebook.csv.py
-        print(f"error: {book} is a folder, not the gradebook: remove it (or pass --output FILE)",
-              file=sys.stderr)
+    if wrong := refusal_of(args, folder, book, entries):
+        print(f"error: {wrong}", file=sys.stderr)
         return 2
     course = settings.merge(settings.load(out), args)
     course.folder, course.students = str(folder), {e.student: str(e.source or "") for e in entries}
@@ -470,10 +455,24 @@ def run(args: argparse.Namespace) -> int:
           file=sys.stderr)
     course.finished = False  # until every grade is in (export says so of a student never graded)
     settings.save(out, course)
+    if not grade_all(runner, pending, len(entries), args.jobs):
+        gradebook.write(book, *gradebook.build(out, course))  # each row old or new, its graded_at says
+        print(f"interrupted: run the same command again to grade the rest (grades so far in {out})",
+              file=sys.stderr)
+        return 130
+    course.max_score = runner.max_score
+    finish(out, book, course, entries)
+    return 0
+
+
+def grade_all(runner: "Runner", pending: list[Entry], total: int, jobs: int) -> bool:
+    """Grade ``pending``, ``jobs`` at a time, with a progress bar; False when interrupted
+    (Ctrl-C or SIGTERM), every grader stopped and each student's grade old or new, whole."""
+    from tqdm import tqdm
+
     previous = signal.signal(signal.SIGTERM, _interrupt)
-    pool = ThreadPoolExecutor(max_workers=args.jobs)
-    bar = tqdm(total=len(entries), initial=len(entries) - len(pending), unit="student",
-               desc="grading", file=sys.stderr)
+    pool = ThreadPoolExecutor(max_workers=jobs)
+    bar = tqdm(total=total, initial=total - len(pending), unit="student", desc="grading", file=sys.stderr)
     try:
         futures = {pool.submit(runner.grade, entry): entry for entry in pending}
         for future in as_completed(futures):
@@ -487,10 +486,7 @@ def run(args: argparse.Namespace) -> int:
         runner.stop()
         pool.shutdown(wait=True, cancel_futures=True)
         bar.close()
-        gradebook.write(book, *gradebook.build(out, course))  # each row old or new, its graded_at says
-        print(f"interrupted: run the same command again to grade the rest (grades so far in {out})",
-              file=sys.stderr)
-        return 130
+        return False
     finally:
         if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:  # interrupted: ignored until the exit
             signal.signal(signal.SIGTERM, previous)
@@ -498,15 +494,35 @@ def run(args: argparse.Namespace) -> int:
     pool.shutdown()
     runner.close()
     bar.close()
+    return True
+
+
+def refusal_of(args: argparse.Namespace, folder: Path, book: Path, entries: list[Entry]) -> str | None:
+    """Why ``grade FOLDER`` cannot start, in one line, or None (``args.student`` put in the
+    spelling of the folder's names)."""
+    if not entries:
+        return f"no submissions in {folder} (.py or .ipynb files, or folders of them)"
+    if args.jobs < 1:
+        return "--jobs must be at least 1"
+    graded = {names.key(e.student): e.student for e in entries if e.source is not None}
+    if unknown := [name for name in args.student if names.key(name) not in graded]:
+        return f"--student {unknown[0]}: no submission of that name in {folder}"
+    args.student = [graded[names.key(name)] for name in args.student]
+    if book.is_dir():  # an older kit made one for a file handed in as gradebook.csv.py
+        return f"{book} is a folder, not the gradebook: remove it (or pass --output FILE)"
+    return None
+
+
+def finish(out: Path, book: Path, course: Any, entries: list[Entry]) -> None:
+    """After every grade is in: the similarity hints, the course's record, the gradebook."""
     try:  # hints only: whatever a file holds, the gradebook is written
         pairs = similarity.find_pairs({e.student: e.source for e in entries if e.source is not None})
     except Exception as error:
         print(f"similarity hints skipped: {type(error).__name__}: {str(error)[:200]}", file=sys.stderr)
         pairs = []
     similarity.write_pairs(out / similarity.FILE, pairs)
-    course.max_score, course.finished = runner.max_score, True
+    course.finished = True
     settings.save(out, course)
     rows, roster = gradebook.build(out, course)
     gradebook.write(book, rows, roster)
     print(f"wrote {book}: {gradebook.counts(rows)}, one folder per student in {out}")
-    return 0

@@ -182,7 +182,7 @@ def key(i: int) -> np.ndarray:
     return np.array([0, i], dtype=np.uint32)
 
 
-XOR_KEYS = 1000  # SPEC: training from PRNGKey(i) reproduces XOR for every i below this
+XOR_KEYS = 1000  # docs/contract.md: training from PRNGKey(i) reproduces XOR for every i below this
 
 
 def random_key_numbers(salt: int, count: int = 1) -> list[int]:
