@@ -19,6 +19,7 @@ from autograder.coursework import course_options
 from autograder.coursework.bad_input import BadInput
 from autograder.coursework.gradebook import Row
 from autograder.coursework.statuses import GRADED, IMPORT_ERROR, MISSING, TIMEOUT
+from autograder.judge.report import HELD_BACK, same_failure
 
 STYLE = ("body{font-family:sans-serif;max-width:52em;margin:2em auto;padding:0 1em}"
          "table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:.2em .6em;text-align:left}"
@@ -33,7 +34,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 PAGE_CHARS = 200_000  # a page's text, at most, whatever a submission printed or raised
-HELD_BACK = "a hidden test: its inputs and message are held back until grades are published"
 
 
 def section_table(row: Row) -> list[tuple[str, str, str]]:
@@ -67,7 +67,6 @@ def failures(row: Row, show_hidden: bool = False) -> list[tuple[str, str]]:
     """(title, what it said) for each distinct failure, as results.txt groups them (tests
     that failed for the same reason share one); one line for a file that did not import."""
     from autograder.coursework.class_folder import scores_from_result
-    from autograder.judge.report import _same_failure
 
     if row.status.kind in (IMPORT_ERROR, MISSING) or not row.result.get("tests"):
         return [(row.status.kind, row.status.message or "no grade")] if row.status.kind != GRADED else []
@@ -76,7 +75,7 @@ def failures(row: Row, show_hidden: bool = False) -> list[tuple[str, str]]:
     groups: dict[tuple[str, str], list] = {}
     for test in failed:
         held = test.hidden and not show_hidden
-        groups.setdefault((test.exercise, test.name if held else _same_failure(test)), []).append(test)
+        groups.setdefault((test.exercise, test.name if held else same_failure(test.output)), []).append(test)
     entries = []
     for same in groups.values():
         first, points = same[0], sum(t.points for t in same)
