@@ -275,6 +275,17 @@ def build_wall(settings: Launch) -> None:
         os._exit(WALL_FAILED)
 
 
+def sendable(reply: Reply, function: str) -> bytes:
+    """The reply's frame, or, where it is larger than the judge reads (an honest mistake can
+    return a huge array or dict), a description of the value in its place."""
+    frame = protocol.framed(reply)
+    if len(frame) <= protocol.MAX_FRAME and frame.count(b"[") + frame.count(b"{") <= protocol.MAX_CONTAINERS:
+        return frame
+    text = f"a value of {len(frame) >> 20} MB on the wire, more than the grader reads from {function}"
+    return protocol.framed(Reply(reply.token, value={"opaque": "too large", "text": text},
+                                 programs=reply.programs))
+
+
 def programs() -> tuple[int, int]:
     return PROGRAMS["compiled"] - PROGRAMS["loaded"], PROGRAMS["loaded"]
 
@@ -316,7 +327,8 @@ def main(argv: list[str]) -> int:
             continue
         reply = sandbox.answer(request)
         sys.stdout.flush()
-        protocol.write(replies, reply)
+        replies.write(sendable(reply, request.call.function))
+        replies.flush()
     return 0
 
 

@@ -93,6 +93,11 @@ def test_gradient_agrees_with_finite_differences(submission, reference):
         along = sum(float(np.sum(np.asarray(gradient[k], np.float64) * direction[k])) for k in params)
         return (value(who, plus) - value(who, minus)) / (2 * eps), along
 
+    mine, right = value(submission, params), value(reference, params)
+    if not np.isclose(mine, right, rtol=1e-3, atol=1e-5):  # a constant loss agrees with its own slope
+        raise Feedback(f"loss(params, x, y) returned {number(mine, 5)}, where the mean squared error is "
+                       f"{number(right, 5)}: this test checks the gradient of a loss whose value is right, "
+                       "so it waits until the value tests of loss pass.")
     expected = reference.run("loss", params, x, y, transforms=("grad",))
     for direction in smooth_directions(params, x, eps):
         slope, predicted = slopes(submission, direction, grads)
