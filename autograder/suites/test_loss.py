@@ -96,8 +96,9 @@ def test_gradient_agrees_with_finite_differences(submission, reference):
     mine, right = value(submission, params), value(reference, params)
     if not np.isclose(mine, right, rtol=1e-3, atol=1e-5):  # a constant loss agrees with its own slope
         raise Feedback(f"loss(params, x, y) returned {number(mine, 5)}, where the mean squared error is "
-                       f"{number(right, 5)}: this test checks the gradient of a loss whose value is right, "
-                       "so it waits until the value tests of loss pass.")
+                       f"{number(right, 5)}: this test checks the gradient of a loss whose value is right.\n"
+                       "Likely cause: the value of your loss is wrong; the value tests of loss name the "
+                       "mistake, and this one passes once they do.")
     expected = reference.run("loss", params, x, y, transforms=("grad",))
     for direction in smooth_directions(params, x, eps):
         slope, predicted = slopes(submission, direction, grads)
