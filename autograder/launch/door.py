@@ -245,10 +245,11 @@ class SandboxProcess:
             self._output += chunk[: max(room, 0)]
             self._output_dropped += max(len(chunk) - max(room, 0), 0)
 
-    def _keep_home_small(self, home: Path) -> None:
+    def _keep_home_small(self, home: Path) -> bool:
         """Stop the child once its home holds more than a namespace's home may (HOME_BYTES, or
         HOME_ENTRIES files and folders): outside namespaces it is the judge's disk (an attack
-        wrote 2 GB there, 16 MB a file). The walk reads sizes only and follows no link."""
+        wrote 2 GB there, 16 MB a file). The walk reads sizes only and follows no link.
+        True when it stopped the child."""
         used, entries, folders = self._unlinked_bytes(), 0, [home]
         while folders and entries <= HOME_ENTRIES and used <= walls.HOME_BYTES:
             with contextlib.suppress(OSError), os.scandir(folders.pop()) as listing:
@@ -258,13 +259,15 @@ class SandboxProcess:
                         used += entry.stat(follow_symlinks=False).st_blocks * 512
                         if entry.is_dir(follow_symlinks=False):
                             folders.append(Path(entry.path))
-        if entries > HOME_ENTRIES or used > walls.HOME_BYTES:
-            self.events.append(f"your code wrote more than {walls.HOME_BYTES >> 20} MB or {HOME_ENTRIES} "
-                               "files into its folder, so its process was stopped")
-            process = self._process
-            if process is not None:
-                with contextlib.suppress(ProcessLookupError, PermissionError):
-                    os.killpg(process.pid, signal.SIGKILL)
+        if entries <= HOME_ENTRIES and used <= walls.HOME_BYTES:
+            return False
+        self.events.append(f"your code wrote more than {walls.HOME_BYTES >> 20} MB or {HOME_ENTRIES} "
+                           "files into its folder, so its process was stopped")
+        process = self._process
+        if process is not None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(process.pid, signal.SIGKILL)
+        return True
 
     def _unlinked_bytes(self) -> int:
         """What the child's files that have no name any more hold (deleted, kept open: an
@@ -364,7 +367,14 @@ class SandboxProcess:
                 if size > protocol.MAX_FRAME:
                     raise ProtocolError(f"a message of {size} bytes (at most {protocol.MAX_FRAME})")
                 message = protocol.parse(self._read_exact(size, deadline), (*expected, Question))
+                if isinstance(message, WallsUp):  # no submission code has run yet
+                    return message
                 if not isinstance(message, Question):
+                    # The watcher looks every half second; a burst of writes fits between two
+                    # looks, so no answer counts from a child whose home has grown too large.
+                    if self.home is not None and self._keep_home_small(self.home):
+                        self._kill()
+                        raise SubmissionError(call, "crashed", ErrorReport("ProcessExit", self.events[-1]))
                     return message
                 budget.charge(size)
                 asked = time.monotonic()
