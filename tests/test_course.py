@@ -17,6 +17,7 @@ import pytest
 from conftest import CORPUS, ROOT, by_exercise, run_grader, shared_caches
 
 from autograder import SECTIONS
+from autograder.coursework import regrade
 
 pytestmark = pytest.mark.slow
 REFERENCE = ROOT / "solutions" / "xor_net.py"
@@ -440,3 +441,18 @@ def test_a_submission_that_runs_out_of_time_is_a_timeout_not_a_zero_like_any_oth
     row = table(tmp_path / "class-grades" / "gradebook.csv")["tim"]
     assert row["status"] == "timeout: the time for this whole submission (3 s) ran out"
     assert row["total"] == "0" and row["relu"] == "0"
+
+
+def test_a_regrade_moving_one_grade_in_leaves_a_student_named_like_its_old_copy_alone(tmp_path):
+    """``carol`` and ``carol.old`` are two students: installing carol's new grade sets her old
+    one aside where no student's staging folder can be, so carol.old's grade in the making stays."""
+    for student in ("carol", "carol.old"):
+        (tmp_path / student).mkdir()
+        (tmp_path / student / "results.txt").write_text(f"{student}: old grade")
+        regrade.staging(tmp_path, student).joinpath("results.txt").write_text(f"{student}: new grade")
+    regrade.install(tmp_path / regrade.STAGING / "carol", tmp_path / "carol")
+    assert (tmp_path / "carol" / "results.txt").read_text() == "carol: new grade"
+    waiting = tmp_path / regrade.STAGING / "carol.old" / "results.txt"
+    assert waiting.read_text() == "carol.old: new grade"
+    regrade.install(waiting.parent, tmp_path / "carol.old")
+    assert (tmp_path / "carol.old" / "results.txt").read_text() == "carol.old: new grade"

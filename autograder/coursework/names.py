@@ -25,7 +25,7 @@ MAX_FILES = 10_000  # entries looked at in one student's folder
 # What a class run writes in its grades folder, and beside each student's folder there:
 # no student may be named like one (a file ``gradebook.csv.py`` would be student ``gradebook.csv``).
 RESERVED = {"gradebook.csv", "similarity.csv", "course.json", "feedback", "canvas.csv", "moodle.csv",
-            ".staging", "__pycache__"}
+            ".staging", ".set-aside", "__pycache__"}
 
 
 def key(name: str) -> str:

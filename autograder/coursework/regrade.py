@@ -28,6 +28,7 @@ from autograder import KIT_ROOT, PACKAGE_DIR, SOLUTION_PATH
 from autograder.judge import seeds
 
 KEY_FILE, MAC_FILE, STAGING = ".grade-key.json", ".grade-mac", ".staging"
+SET_ASIDE = ".set-aside"  # old grades on their way out: apart, so no student name meets them
 SIGNED = (KEY_FILE, "results.json", "results.txt")  # what the MAC covers
 GRADING_SOURCES = ("suites", "judge", "sandbox")  # what decides a grade, under autograder/
 NEW, CHANGED, KIT, FORCED, ASKED, FORGED = (
@@ -113,8 +114,9 @@ def staging(out: Path, student: str) -> Path:
 def install(new: Path, final: Path) -> None:
     """Put the signed grade in ``new`` at ``final``: the old one moves aside, the new one in,
     the old one goes. ``recover`` finishes the move if it was interrupted between the two."""
-    old = new.with_name(new.name + ".old")
+    old = final.parent / SET_ASIDE / final.name
     shutil.rmtree(old, ignore_errors=True)
+    old.parent.mkdir(exist_ok=True)
     if final.exists():
         final.rename(old)
     new.rename(final)
@@ -127,7 +129,7 @@ def recover(out: Path, student: str) -> None:
     final = out / student
     if final.exists():
         return
-    for candidate in (out / STAGING / student, out / STAGING / f"{student}.old"):
+    for candidate in (out / STAGING / student, out / SET_ASIDE / student):
         if signed(candidate):
             candidate.rename(final)
             return
