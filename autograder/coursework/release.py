@@ -20,10 +20,10 @@ import json
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterable
 from pathlib import Path
 
 from autograder import EXERCISE_PATH, KIT_ROOT, PACKAGE_DIR, SOLUTION_PATH
+from autograder.judge.marks import total_points
 
 HIDDEN_SUITES = ("test_hidden.py",)  # the only modules with tests marked hidden
 # Commands that need the reference or the instructor's tools; the command list skips them.
@@ -66,7 +66,7 @@ def build(out: Path) -> str:
     try:
         copy_kit(staging)
         public, answers = record_public_answers(staging)
-        hidden = declared_points(PACKAGE_DIR / "suites" / name for name in HIDDEN_SUITES)
+        hidden = total_points(hidden=True)
         (staging / "README.md").write_text(student_readme(public, hidden))
         problems = problems_in(staging)
         if problems:
@@ -121,19 +121,10 @@ def record_public_answers(target: Path) -> tuple[float, int]:
                            f"{'; failed: ' + ', '.join(failed[:5]) if failed else ''})")
     if any(r.hidden for r in scores.results):
         raise ReleaseError("hidden tests ran with --no-hidden")
+    if scores.max_score != total_points(hidden=False):
+        raise ReleaseError(f"the public tests that ran are worth {scores.max_score:g} points, their "
+                           f"marks say {total_points(hidden=False):g} (autograder.judge.marks)")
     return scores.max_score, len(book.answers)
-
-
-def declared_points(paths: Iterable[Path]) -> float:
-    """What the ``@pytest.mark.points(n)`` marks in these suite modules add up to."""
-    total = 0.0
-    for path in paths:
-        for node in ast.walk(ast.parse(path.read_text())):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and node.func.attr == "points" and node.args
-                    and isinstance(node.args[0], ast.Constant)):
-                total += float(node.args[0].value)
-    return total
 
 
 def solution_lines(solution: Path = SOLUTION_PATH) -> set[str]:

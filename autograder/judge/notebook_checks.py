@@ -16,16 +16,16 @@ import inspect
 import io
 import logging
 import os
-import pkgutil
 import sys
 import tempfile
 import warnings
 from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass, field
-from types import ModuleType, SimpleNamespace
+from types import SimpleNamespace
 from typing import Any
 
-from autograder import SECTIONS
+from autograder import SECTIONS, suites
+from autograder.judge import marks
 
 
 @dataclass(frozen=True)
@@ -55,46 +55,27 @@ class Outcome:
         return not self.message
 
 
-def suite_modules(exercise: str) -> list[ModuleType]:
-    """The graded suites, ``test_<exercise>`` first (others, like test_hidden, may hold some
-    of its tests too; a student's release has no test_hidden)."""
-    import autograder.suites
-
-    names = sorted(m.name for m in pkgutil.iter_modules(autograder.suites.__path__)
-                   if m.name.startswith("test_"))
-    names.sort(key=lambda name: name != f"test_{exercise}")
-    return [importlib.import_module(f"autograder.suites.{name}") for name in names]
-
-
-def _marks(owner: Any) -> list[Any]:
-    marks = getattr(owner, "pytestmark", [])
-    return marks if isinstance(marks, list) else [marks]
-
-
 def graded_tests(exercise: str, hidden: bool | None = None) -> list[GradedTest]:
-    """The tests of ``exercise`` in the order of the suites; only the hidden ones
-    (``hidden=True``), only the public ones (``False``) or all (``None``)."""
-    if exercise not in SECTIONS:
-        raise ValueError(f"no exercise named {exercise!r}; choose one of {', '.join(SECTIONS)}")
-    tests = []
-    for module in suite_modules(exercise):
-        for name, function in vars(module).items():
-            if not (name.startswith("test_") and inspect.isfunction(function)
-                    and function.__module__ == module.__name__):
-                continue
-            marks = {mark.name: mark for mark in _marks(module) + _marks(function)}
-            if exercise not in marks:
-                continue
-            points = float(marks["points"].args[0]) if "points" in marks else 0.0
-            test = GradedTest(exercise, function, points, "hidden" in marks)
-            if hidden is None or test.hidden == hidden:
-                tests.append(test)
-    return tests
+    """The tests of ``exercise``, ``test_<exercise>``'s first (others, like test_hidden, may
+    hold some of its tests too); only the hidden ones (``hidden=True``), only the public ones
+    (``False``) or all (``None``). Their marks are autograder.judge.marks'; the suites are
+    imported here for their functions only."""
+    _known(exercise)
+    marked = [t for t in marks.graded_tests() if t.section == exercise and hidden in (None, t.hidden)]
+    marked.sort(key=lambda t: t.module != f"test_{exercise}")  # stable: the suites' order after it
+    return [GradedTest(t.section, getattr(importlib.import_module(f"{suites.__name__}.{t.module}"), t.name),
+                       t.points, t.hidden) for t in marked]
 
 
 def points(exercise: str, hidden: bool | None = None) -> float:
     """What the tests of ``exercise`` are worth (the notebook's test cells carry this)."""
-    return sum(t.points for t in graded_tests(exercise, hidden))
+    _known(exercise)
+    return marks.section_points(hidden).get(exercise, 0.0)
+
+
+def _known(exercise: str) -> None:
+    if exercise not in SECTIONS:
+        raise ValueError(f"no exercise named {exercise!r}; choose one of {', '.join(SECTIONS)}")
 
 
 def run_test(test: GradedTest, submission: Any, reference: Any) -> Outcome:
