@@ -28,10 +28,11 @@ from pathlib import Path
 # this module, measured), which the commands that never grade (export, feedback, --help) skip.
 from autograder import KIT_ROOT
 from autograder.launch.door import jax_environment
+from autograder.sandbox.exercises import DEFAULT_SIZES
 
 LIBRARY_DIR = Path(os.environ.get("XOR_KIT_LIBRARY_CACHE", KIT_ROOT / ".cache" / "library-xla"))
 # The layer sizes the graded suites pass to init_params (the defaults first).
-INIT_SIZES = ((2, 16, 1), (4, 4, 4), (1, 1, 1), (5, 3, 7))
+INIT_SIZES = (DEFAULT_SIZES, (4, 4, 4), (1, 1, 1), (5, 3, 7))
 BUILD_SECONDS = 300
 
 
