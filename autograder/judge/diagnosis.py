@@ -132,13 +132,13 @@ def relu_gradient(x: np.ndarray, fallback: str = "") -> Hint:
 # ---------------------------------------------------------------- init_params
 
 def _split(key: np.ndarray, n: int) -> list:
-    import jax
+    import jax  # lazy: ~1.5 s, for the few diagnoses that draw; the suites import this module
 
     return list(jax.random.split(np.asarray(key), n))
 
 
 def _draws(keys: list, shapes: dict[str, tuple], normal: bool = True) -> dict[str, np.ndarray]:
-    import jax
+    import jax  # lazy: as in _split
 
     draw = jax.random.normal if normal else jax.random.uniform
     return {name: np.asarray(draw(k, shape)) for k, (name, shape) in zip(keys, shapes.items(), strict=True)}

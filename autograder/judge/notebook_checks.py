@@ -26,6 +26,10 @@ from typing import Any
 
 from autograder import SECTIONS, suites
 from autograder.judge import marks
+from autograder.judge.plugin import grader_failure, message_for, title
+from autograder.judge.report import same_failure
+from autograder.judge.scores import Scores
+from autograder.judge.submissions import InProcessSubmission, ReferenceSubmission
 
 
 @dataclass(frozen=True)
@@ -39,8 +43,6 @@ class GradedTest:
 
     @property
     def name(self) -> str:
-        from autograder.judge.plugin import title
-
         return title(self.exercise, self.function.__name__)
 
 
@@ -80,9 +82,6 @@ def _known(exercise: str) -> None:
 
 def run_test(test: GradedTest, submission: Any, reference: Any) -> Outcome:
     """Call one test function with the fixtures it asks for; turn a failure into feedback."""
-    from autograder.judge.plugin import grader_failure, message_for
-    from autograder.judge.scores import Scores
-
     # The parts of pytest's `request` that the suites use (test_xor keeps its output there).
     kept = Scores()
     request = SimpleNamespace(node=SimpleNamespace(user_properties=[]), getfixturevalue=lambda name: kept)
@@ -133,8 +132,6 @@ def summary(exercise: str, outcomes: list[Outcome], hidden: bool) -> str:
 def one_per_cause(messages: list[str]) -> list[str]:
     """The first message of each cause (autograder.judge.report.same_failure), saying how many
     tests failed for it: one error is shown once, however many tests it failed."""
-    from autograder.judge.report import same_failure
-
     groups: dict[str, list[str]] = {}
     for message in messages:
         groups.setdefault(same_failure(message), []).append(message)
@@ -161,10 +158,8 @@ def check(exercise: str, namespace: MutableMapping[str, Any] | None = None,
     if not tests:
         print(f"{exercise}: no {'hidden ' if hidden else ''}tests")
         return
-    from autograder.judge.submissions import InProcessSubmission, ReferenceSubmission
-
     with quiet_stderr():
-        import jax
+        import jax  # lazy: ~1.5 s, here where its warnings and logs are kept off stderr
 
         submission = InProcessSubmission(namespace, name="notebook")
         reference = ReferenceSubmission()

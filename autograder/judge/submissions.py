@@ -64,7 +64,7 @@ class InProcessSubmission(Submission):
 
     def __init__(self, namespace: Mapping[str, Any], source_file: str | None = None,
                  name: str = "submission") -> None:
-        import jax
+        import jax  # lazy: JAX costs ~1.5 s to import (see the note at the top)
 
         self.namespace = namespace
         self.source_file = source_file
@@ -116,7 +116,7 @@ SLOW_TRAIN_SECONDS = 10.0  # the reference's train takes about 1 s in all for th
 def use_compilation_cache() -> None:
     """Read and write compiled programs in XLA_CACHE_DIR: the judge's own, out of every
     sandbox's reach (a sandbox reads JAX's library programs only: ``child.read_library_programs``)."""
-    import jax
+    import jax  # lazy: JAX costs ~1.5 s to import (see the note at the top)
 
     with contextlib.suppress(OSError):
         XLA_CACHE_DIR.mkdir(parents=True, exist_ok=True)
