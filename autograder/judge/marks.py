@@ -53,7 +53,7 @@ def section_points(hidden: bool | None = None) -> dict[str, float]:
 
 def total_points(hidden: bool | None = None) -> float:
     """What all the graded tests are worth (only the hidden or the public ones, as above)."""
-    return sum(section_points(hidden).values())
+    return sum(section_points(hidden).values(), 0.0)
 
 
 def _read(path: Path) -> list[MarkedTest]:
