@@ -34,7 +34,7 @@ from autograder.judge.submissions import InProcessSubmission, ReferenceSubmissio
 
 @dataclass(frozen=True)
 class GradedTest:
-    """One test function of a suite, with its markers read the way pytest reads them."""
+    """One test function of a suite, with its marks (autograder.judge.marks)."""
 
     exercise: str
     function: Callable[..., None]
@@ -63,7 +63,8 @@ def graded_tests(exercise: str, hidden: bool | None = None) -> list[GradedTest]:
     (``False``) or all (``None``). Their marks are autograder.judge.marks'; the suites are
     imported here for their functions only."""
     _known(exercise)
-    marked = [t for t in marks.graded_tests() if t.section == exercise and hidden in (None, t.hidden)]
+    marked = [t for t in marks.graded_tests()
+              if t.section == exercise and (hidden is None or t.hidden == hidden)]
     marked.sort(key=lambda t: t.module != f"test_{exercise}")  # stable: the suites' order after it
     return [GradedTest(t.section, getattr(importlib.import_module(f"{suites.__name__}.{t.module}"), t.name),
                        t.points, t.hidden) for t in marked]
