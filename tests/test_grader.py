@@ -7,6 +7,7 @@ import numpy as np
 from conftest import ROOT, by_exercise, grade_json, run_grader
 
 from autograder import SECTIONS
+from autograder.judge.described import describe
 from autograder.judge.feedback import number, scrub, show
 from autograder.judge.report import score_table, text_report
 from autograder.judge.scores import Scores
@@ -119,9 +120,9 @@ def test_numbers_never_print_as_negative_zero():
 def test_calls_are_described_in_words_with_the_parameter_names():
     params = {"w1": np.zeros((16, 2)), "b1": np.zeros(16), "w2": np.zeros((1, 16)), "b2": np.zeros(1)}
     call = Call("train", (params, np.zeros((5, 3), np.float32), np.zeros(5, np.float32)), {"epochs": 4})
-    assert call.describe() == ("train(params, X, Y, epochs=4) with params: a 2-16-1 network's parameters; "
-                               "X: 5 random rows of 3 inputs; Y: random numbers of shape (5,)")
-    assert Call("init_params", (np.array([0, 7], np.uint32),)).describe() == "init_params(PRNGKey(7))"
+    assert describe(call) == ("train(params, X, Y, epochs=4) with params: a 2-16-1 network's parameters; "
+                              "X: 5 random rows of 3 inputs; Y: random numbers of shape (5,)")
+    assert describe(Call("init_params", (np.array([0, 7], np.uint32),))) == "init_params(PRNGKey(7))"
 
 
 def test_error_messages_keep_no_grader_paths():

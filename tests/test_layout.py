@@ -141,3 +141,58 @@ def test_code_and_docs_name_no_file_that_is_not_in_the_repository():
                      if re.search(r"\bSPEC\b(?! ?_)|\.\./shared", text))
     assert not missing, "\n".join(missing)
     assert not outside, outside
+
+
+def test_the_points_are_counted_in_one_place():
+    """autograder/judge/marks.py reads the suites' points marks; nothing else counts them again
+    (by collecting the suites, walking their syntax trees or reading their marks). The plugin
+    reads each running test's own mark, to score it."""
+    counting = re.compile(r"--collect-only|pytestmark|get_closest_marker\(\"points\"\)|attr == \"points\""
+                          r"|\[\"points\"\]\.args")
+    counter = PACKAGE / "judge" / "marks.py"
+    scorer = PACKAGE / "judge" / "plugin.py"
+    found = [f"{path.relative_to(PACKAGE.parent)}:{number}: {line.strip()}"
+             for path in MODULES.values() if path.parent.name != "suites"
+             for number, line in enumerate(path.read_text().splitlines(), 1)
+             if counting.search(line) and path != counter
+             and not (path == scorer and "get_closest_marker" in line)]
+    assert not found, "points counted outside autograder/judge/marks.py:\n" + "\n".join(found)
+    assert counting.search(counter.read_text())  # the pattern still finds the one counter
+
+
+# Rooms other engineers change, whose imports inside functions do not say why yet: each
+# leaves this list once they do. (Nothing may join it.)
+UNSAID_IMPORTS = {"coursework/class_folder.py", "coursework/classroom.py", "coursework/feedback_bundle.py",
+                  "coursework/grade_command.py", "coursework/grade_worker.py", "coursework/gradescope.py",
+                  "coursework/late.py", "coursework/regrade.py", "coursework/settings.py",
+                  "coursework/similarity.py", "coursework/spreadsheet.py", "launch/walls.py",
+                  "sandbox/confine.py"}
+
+
+def imports_without_a_reason(path: Path) -> list[str]:
+    """The imports inside functions with no comment on their line, nor on the line above the
+    block of imports they stand in."""
+    lines = path.read_text().splitlines()
+    found = []
+    for function in functions_of(path):
+        for node in ast.walk(function):
+            if not isinstance(node, ast.Import | ast.ImportFrom):
+                continue
+            first = node.lineno - 1  # the block's first line, 0-based
+            while first > 0 and lines[first - 1].lstrip().startswith(("import ", "from ")):
+                first -= 1
+            block = lines[first:node.end_lineno]
+            if not any("#" in line for line in block) and not lines[first - 1].lstrip().startswith("#"):
+                where = f"{path.relative_to(PACKAGE.parent)}:{node.lineno}"
+                found.append(f"{where}: {lines[node.lineno - 1].strip()}")
+    return found
+
+
+def test_every_import_inside_a_function_says_why():
+    """An import belongs at the top of its module; one inside a function (a start-up cost it
+    saves, a circle it breaks, an optional package) says why on its line or the line above."""
+    unsaid = [f for path in MODULES.values() if str(path.relative_to(PACKAGE)) not in UNSAID_IMPORTS
+              for f in imports_without_a_reason(path)]
+    assert not unsaid, "\n".join(unsaid)
+    still = {name for name in UNSAID_IMPORTS if imports_without_a_reason(PACKAGE / name)}
+    assert still == UNSAID_IMPORTS, f"these say why now (take them off the list): {UNSAID_IMPORTS - still}"

@@ -18,6 +18,7 @@ import tempfile
 from pathlib import Path
 
 from autograder import EXERCISES, KIT_ROOT, SECTIONS, SOLUTION_PATH
+from autograder.judge.marks import section_points
 
 ASSIGNMENT = "xor_net"
 NBGRADER_CONFIG = KIT_ROOT / "nbgrader_config.py"
@@ -189,10 +190,9 @@ def check_cell_source(exercise: str) -> str:
 
 def build_source(solution: str) -> str:
     """The nbgrader source notebook, as the text of the .ipynb file."""
+    # lazy: nbformat costs ~1.5 s to import, and the command line imports this module for every command
     import nbformat
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
-
-    from autograder.judge.notebook_checks import points
 
     setup, pieces = split_solution(solution)
     cells = [new_markdown_cell(INTRO, id="intro"), new_markdown_cell(SETUP, id="setup-text"),
@@ -206,7 +206,7 @@ def build_source(solution: str) -> str:
             cells.append(new_markdown_cell(XOR_CHECK, id=f"{exercise}-text"))
         cells.append(new_code_cell(check_cell_source(exercise), id=f"test-{exercise}",
                                    metadata=_nbgrader(f"test_{exercise}", locked=True,
-                                                      points=points(exercise))))
+                                                      points=section_points()[exercise])))
     cells += [new_markdown_cell(LOSS_CURVE, id="loss-curve-text"),
               new_code_cell(FINAL_CELL, id="loss-curve", metadata=_nbgrader("loss_curve", locked=True))]
     notebook = new_notebook(cells=cells, metadata={"kernelspec": KERNELSPEC,

@@ -2,7 +2,8 @@
 
 import argparse
 
-from autograder import EXERCISE_PATH
+from autograder import EXERCISE_PATH, SOLUTION_PATH
+from autograder.authoring.stubs import make_stubs, write_stubs
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -11,9 +12,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from autograder import SOLUTION_PATH
-    from autograder.authoring.stubs import make_stubs, write_stubs
-
     if args.check:
         fresh = EXERCISE_PATH.read_text() == make_stubs(SOLUTION_PATH.read_text())
         print(f"{EXERCISE_PATH}: {'up to date' if fresh else 'out of date'}")

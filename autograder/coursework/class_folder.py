@@ -19,7 +19,6 @@ autograder.coursework.gradebook's.
 import argparse
 import contextlib
 import hashlib
-import io
 import json
 import os
 import select
@@ -39,6 +38,7 @@ from autograder.coursework.bad_input import BadInput
 from autograder.coursework.statuses import GRADED, IMPORT_ERROR, NOT_GRADED, Status, status_of
 from autograder.files import MAX_SUBMISSION_BYTES, SubmissionFileError, private_folder, read_submission
 from autograder.judge import reference
+from autograder.judge.marks import section_points, total_points
 from autograder.launch import walls
 
 SUFFIXES = names.SUFFIXES
@@ -194,33 +194,7 @@ def text_of(result: dict, submission: str) -> str:
 
 def max_points(exercise: str | None) -> float:
     """The points the graded suites offer (one exercise's with ``--exercise``)."""
-    points = section_points()
-    return points.get(exercise, 0.0) if exercise else sum(points.values())
-
-
-def section_points(hidden: bool = True) -> dict[str, float]:
-    """Each section's points in the graded suites (without the hidden tests' if not ``hidden``),
-    from collecting them."""
-    import pytest
-
-    from autograder.judge.grading import SUITES
-    from autograder.judge.plugin import section_of
-
-    class Count:
-        points: dict[str, float] = {}
-
-        def pytest_collection_finish(self, session: pytest.Session) -> None:
-            for item in session.items:
-                mark = item.get_closest_marker("points")
-                if mark and (hidden or item.get_closest_marker("hidden") is None):
-                    section = section_of(item)
-                    self.points[section] = self.points.get(section, 0.0) + float(mark.args[0])
-
-    counter = Count()
-    with contextlib.redirect_stdout(io.StringIO()):
-        pytest.main([str(SUITES), "--collect-only", "-p", "no:cacheprovider", "-p", "no:terminal",
-                     "--rootdir", str(SUITES), "-c", os.devnull], plugins=[counter])
-    return counter.points
+    return section_points().get(exercise, 0.0) if exercise else total_points()
 
 
 class Runner:

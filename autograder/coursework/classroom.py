@@ -82,7 +82,7 @@ def workflow(points: dict[str, float], timeout: int) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from autograder.coursework.class_folder import section_points
+    from autograder.judge.marks import section_points
     from autograder.judge.report import write_atomic
 
     repo = Path(args.repo)

@@ -35,9 +35,10 @@ import time
 import zipfile
 from pathlib import Path
 
-from autograder import KIT_ROOT, PACKAGE_DIR, SOLUTION_PATH
+from autograder import KIT_ROOT, SOLUTION_PATH
 from autograder.judge import seeds
 from autograder.judge.library_programs import LIBRARY_DIR
+from autograder.judge.marks import total_points
 
 ROOT = Path(os.environ.get("XOR_KIT_GRADESCOPE_ROOT", "/autograder"))
 VENV = "/opt/xor-kit-venv"  # outside /autograder, so that a sandbox's uid can run its Python
@@ -305,12 +306,10 @@ def autograde(root: Path = ROOT, walls: str = REQUIRE) -> int:
     result = grade(found, walls) if isinstance(found, Path) else None
     if result is None:
         from autograder.coursework.class_folder import error_result
-        from autograder.coursework.release import declared_points
 
         reason = (f"{found}. {NO_SUBMISSION}" if isinstance(found, str)
                   else "the grader itself failed on this submission")
-        most = declared_points((PACKAGE_DIR / "suites").glob("test_*.py"))
-        result = error_result(reason, most, time.monotonic() - started)
+        result = error_result(reason, total_points(), time.monotonic() - started)
     write_atomic(root / "results" / "results.json", dumps(result))
     print(f"autograde: {found}: {result['score']:g} / {result.get('max_score', 0):g}")
     return 0

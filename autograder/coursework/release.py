@@ -20,10 +20,14 @@ import json
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterable
 from pathlib import Path
 
 from autograder import EXERCISE_PATH, KIT_ROOT, PACKAGE_DIR, SOLUTION_PATH
+from autograder.authoring.stubs import BEGIN, END
+from autograder.judge.answers import PUBLIC_ANSWERS, RELEASE_ANSWERS_DIR, AnswerBook
+from autograder.judge.marks import total_points
+from autograder.judge.seeds import FIXED
+from autograder.judge.submissions import ReferenceSubmission
 
 HIDDEN_SUITES = ("test_hidden.py",)  # the only modules with tests marked hidden
 # Commands that need the reference or the instructor's tools; the command list skips them.
@@ -66,7 +70,7 @@ def build(out: Path) -> str:
     try:
         copy_kit(staging)
         public, answers = record_public_answers(staging)
-        hidden = declared_points(PACKAGE_DIR / "suites" / name for name in HIDDEN_SUITES)
+        hidden = total_points(hidden=True)
         (staging / "README.md").write_text(student_readme(public, hidden))
         problems = problems_in(staging)
         if problems:
@@ -103,10 +107,8 @@ def copy_kit(target: Path) -> None:
 def record_public_answers(target: Path) -> tuple[float, int]:
     """Grade the reference with the public tests, recording every answer the reference gives
     into the release's answer file; return the public points and the number of answers."""
-    from autograder.judge.answers import PUBLIC_ANSWERS, RELEASE_ANSWERS_DIR, AnswerBook
+    # lazy: pytest costs ~0.1 s to import, and the command line imports this module for every command
     from autograder.judge.grading import grade_file
-    from autograder.judge.seeds import FIXED
-    from autograder.judge.submissions import ReferenceSubmission
 
     path = target / RELEASE_ANSWERS_DIR.relative_to(KIT_ROOT) / PUBLIC_ANSWERS
     book = AnswerBook(path)
@@ -121,26 +123,15 @@ def record_public_answers(target: Path) -> tuple[float, int]:
                            f"{'; failed: ' + ', '.join(failed[:5]) if failed else ''})")
     if any(r.hidden for r in scores.results):
         raise ReleaseError("hidden tests ran with --no-hidden")
+    if scores.max_score != total_points(hidden=False):
+        raise ReleaseError(f"the public tests that ran are worth {scores.max_score:g} points, their "
+                           f"marks say {total_points(hidden=False):g} (autograder.judge.marks)")
     return scores.max_score, len(book.answers)
-
-
-def declared_points(paths: Iterable[Path]) -> float:
-    """What the ``@pytest.mark.points(n)`` marks in these suite modules add up to."""
-    total = 0.0
-    for path in paths:
-        for node in ast.walk(ast.parse(path.read_text())):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and node.func.attr == "points" and node.args
-                    and isinstance(node.args[0], ast.Constant)):
-                total += float(node.args[0].value)
-    return total
 
 
 def solution_lines(solution: Path = SOLUTION_PATH) -> set[str]:
     """The reference's own lines: those inside ``### BEGIN/END SOLUTION``, stripped, without
     the ones too short to mean anything (a lone bracket, a blank)."""
-    from autograder.authoring.stubs import BEGIN, END
-
     regions = [part.split(END)[0] for part in solution.read_text().split(BEGIN)[1:]]
     lines = {line.strip() for region in regions for line in region.splitlines()}
     return {line for line in lines if sum(c.isalnum() for c in line) >= 8}

@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import tempfile
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +36,6 @@ def call_key(call: Call) -> str:
 def answers_file(solution: Path = SOLUTION_PATH) -> Path:
     """The file for this reference and this JAX (a new version means new answers); in a
     release, which has no reference, the answers it ships."""
-    from importlib.metadata import version
-
     if not solution.is_file():
         return ANSWERS_DIR / PUBLIC_ANSWERS
     digest = hashlib.sha256(solution.read_bytes()).hexdigest()[:16]

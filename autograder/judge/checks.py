@@ -12,6 +12,7 @@ import numpy as np
 
 from autograder.judge.feedback import Feedback, Hint, fail, likely, show
 from autograder.judge.seeds import FIXED
+from autograder.sandbox.exercises import DEFAULT_SIZES, XOR_INPUTS, XOR_LABELS, network_shapes
 from autograder.sandbox.wire import Opaque
 
 RTOL, ATOL = 1e-4, 1e-5  # float32, with matmuls at full precision
@@ -174,7 +175,7 @@ def _close_tree(got: Any, expected: Any, rtol: float = RTOL) -> bool:
 
 # (input_dims, n_hidden, output_dims): the XOR network, an odd one, and a square one in
 # which reused keys show (arrays of one shape drawn from one key are equal).
-SIZES = [(2, 16, 1), (3, 5, 2), (4, 4, 4)]
+SIZES = [DEFAULT_SIZES, (3, 5, 2), (4, 4, 4)]
 
 
 def key(i: int) -> np.ndarray:
@@ -191,13 +192,7 @@ def random_key_numbers(salt: int, count: int = 1) -> list[int]:
     return [int(i) for i in rng(salt).choice(XOR_KEYS, size=count, replace=False)]
 
 
-def network_shapes(sizes: tuple[int, int, int]) -> dict[str, tuple[int, ...]]:
-    """The params' shapes for (input_dims, n_hidden, output_dims)."""
-    d_in, hidden, d_out = sizes
-    return {"w1": (hidden, d_in), "b1": (hidden,), "w2": (d_out, hidden), "b2": (d_out,)}
-
-
-def random_params(sizes: tuple[int, int, int] = (2, 16, 1), seed: int = 0,
+def random_params(sizes: tuple[int, int, int] = DEFAULT_SIZES, seed: int = 0,
                   scale: float = 0.5) -> dict:
     """Normal random parameters of the given sizes, for the tests of the other exercises."""
     draw = rng(1000 + seed)
@@ -206,5 +201,5 @@ def random_params(sizes: tuple[int, int, int] = (2, 16, 1), seed: int = 0,
 
 
 def xor_data() -> tuple[np.ndarray, np.ndarray]:
-    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32)
-    return X, np.array([0, 1, 1, 0], dtype=np.float32)
+    """The four XOR inputs and their targets (the module's X and Y), as float32 arrays."""
+    return np.array(XOR_INPUTS, dtype=np.float32), np.array(XOR_LABELS, dtype=np.float32)

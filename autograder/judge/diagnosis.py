@@ -15,9 +15,10 @@ from typing import Any
 
 import numpy as np
 
-from autograder.judge.checks import diagnose
+from autograder.judge.checks import diagnose, xor_data
 from autograder.judge.feedback import Hint
 from autograder.judge.submissions import SubmissionError
+from autograder.sandbox.exercises import DEFAULT_SIZES, SIZE_PARAMETERS, network_shapes
 
 Variants = dict[str, Callable[[], Any]]  # cause -> the answer that mistake would give
 
@@ -131,13 +132,13 @@ def relu_gradient(x: np.ndarray, fallback: str = "") -> Hint:
 # ---------------------------------------------------------------- init_params
 
 def _split(key: np.ndarray, n: int) -> list:
-    import jax
+    import jax  # lazy: ~1.5 s, for the few diagnoses that draw; the suites import this module
 
     return list(jax.random.split(np.asarray(key), n))
 
 
 def _draws(keys: list, shapes: dict[str, tuple], normal: bool = True) -> dict[str, np.ndarray]:
-    import jax
+    import jax  # lazy: as in _split
 
     draw = jax.random.normal if normal else jax.random.uniform
     return {name: np.asarray(draw(k, shape)) for k, (name, shape) in zip(keys, shapes.items(), strict=True)}
@@ -151,9 +152,9 @@ SCALE_CHANGED = ("with the default scale your arrays are {c:g} times the referen
 
 def init_params(reference: Any, key: np.ndarray, fallback: str = "", **kwargs: Any) -> Hint:
     """For ``init_params(key, **kwargs)``."""
-    d_in, hidden, d_out = (kwargs.get(k, d) for k, d in
-                           (("input_dims", 2), ("n_hidden", 16), ("output_dims", 1)))
-    shapes = {"w1": (hidden, d_in), "b1": (hidden,), "w2": (d_out, hidden), "b2": (d_out,)}
+    d_in, hidden, d_out = (kwargs.get(name, default) for name, default in
+                           zip(SIZE_PARAMETERS, DEFAULT_SIZES, strict=True))
+    shapes = network_shapes((d_in, hidden, d_out))
 
     def causes(got: Any, expected: dict) -> str:
         for name, shape in shapes.items():
@@ -496,12 +497,6 @@ def first_wrong(submission: Any, start: dict, trained: dict, fallback: str = "",
                                       "j in order: params = update(params, X[j], Y[j], step_size)."))
 
 
-def _xor_rows() -> tuple[np.ndarray, np.ndarray]:
-    from autograder.judge.checks import xor_data
-
-    return xor_data()
-
-
 def _differs(got: Any, expected: np.ndarray) -> bool:
     return not (isinstance(got, np.ndarray) and got.size == expected.size
                 and np.allclose(np.asarray(got, np.float64).reshape(expected.shape), expected,
@@ -509,7 +504,7 @@ def _differs(got: Any, expected: np.ndarray) -> bool:
 
 
 def _check_relu(submission: Any, params: dict) -> str:
-    X, _ = _xor_rows()
+    X, _ = xor_data()
     z = (X @ params["w1"].T + params["b1"]).astype(np.float32)
     got = submission.run("relu", z, with_reference=())
     if _differs(got, np.maximum(z, 0.0).astype(np.float64)):
@@ -525,7 +520,7 @@ def _check_init(submission: Any, reference: Any, start: dict, seed: int) -> str:
 
 
 def _check_predict(submission: Any, params: dict) -> str:
-    X, _ = _xor_rows()
+    X, _ = xor_data()
     for x in X:
         got = submission.run("predict", params, x, with_reference=())
         expected = _forward(params, x)
@@ -537,7 +532,7 @@ def _check_predict(submission: Any, params: dict) -> str:
 
 
 def _check_batched_predict(submission: Any, params: dict) -> str:
-    X, _ = _xor_rows()
+    X, _ = xor_data()
     got = submission.run("batched_predict", params, X, with_reference=())
     if _differs(got, np.stack([_forward(params, x) for x in X])):
         return "batched_predict(params, X) on the four XOR inputs is not predict of each row"
@@ -545,7 +540,7 @@ def _check_batched_predict(submission: Any, params: dict) -> str:
 
 
 def _check_loss(submission: Any, params: dict) -> str:
-    X, Y = _xor_rows()
+    X, Y = xor_data()
     for x, y in zip(X, Y, strict=True):
         got = submission.run("loss", params, x, np.asarray(y, np.float32), with_reference=())
         expected = np.asarray(np.mean((_forward(params, x) - y) ** 2))
@@ -555,7 +550,7 @@ def _check_loss(submission: Any, params: dict) -> str:
 
 
 def _check_update(submission: Any, params: dict) -> str:
-    X, Y = _xor_rows()
+    X, Y = xor_data()
     x, y = X[1], Y[1]
     got = submission.run("update", params, x, np.asarray(y, np.float32), step_size=DESCENT_STEP,
                          with_reference=())

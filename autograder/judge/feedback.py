@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from autograder.judge.described import describe
 from autograder.judge.submissions import SubmissionError
 from autograder.sandbox.wire import Opaque
 
@@ -75,7 +76,7 @@ def explain(error: SubmissionError, exercise: str) -> str:
     show one entry for the same error in several tests (autograder.judge.report).
     """
     report = error.report
-    called = f"Called {error.call.describe()}" if error.call else "Importing your module"
+    called = f"Called {describe(error.call)}" if error.call else "Importing your module"
     message = scrub(report.message)
     if error.kind == "import":
         return ("Your module could not be imported, so none of its functions could be graded: "

@@ -7,13 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from autograder import PACKAGE_DIR
+from autograder.judge.marks import SUITES
 from autograder.judge.plugin import RUN, GradingRun
 from autograder.judge.scores import Scores
 from autograder.judge.submissions import Submission
 from autograder.launch.walls import UNSAFE_OPTION
-
-SUITES = PACKAGE_DIR / "suites"
 
 
 class _Collector:

@@ -16,21 +16,25 @@ import inspect
 import io
 import logging
 import os
-import pkgutil
 import sys
 import tempfile
 import warnings
 from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass, field
-from types import ModuleType, SimpleNamespace
+from types import SimpleNamespace
 from typing import Any
 
-from autograder import SECTIONS
+from autograder import SECTIONS, suites
+from autograder.judge import marks
+from autograder.judge.plugin import grader_failure, message_for, title
+from autograder.judge.report import same_failure
+from autograder.judge.scores import Scores
+from autograder.judge.submissions import InProcessSubmission, ReferenceSubmission
 
 
 @dataclass(frozen=True)
 class GradedTest:
-    """One test function of a suite, with its markers read the way pytest reads them."""
+    """One test function of a suite, with its marks (autograder.judge.marks)."""
 
     exercise: str
     function: Callable[..., None]
@@ -39,8 +43,6 @@ class GradedTest:
 
     @property
     def name(self) -> str:
-        from autograder.judge.plugin import title
-
         return title(self.exercise, self.function.__name__)
 
 
@@ -55,53 +57,32 @@ class Outcome:
         return not self.message
 
 
-def suite_modules(exercise: str) -> list[ModuleType]:
-    """The graded suites, ``test_<exercise>`` first (others, like test_hidden, may hold some
-    of its tests too; a student's release has no test_hidden)."""
-    import autograder.suites
-
-    names = sorted(m.name for m in pkgutil.iter_modules(autograder.suites.__path__)
-                   if m.name.startswith("test_"))
-    names.sort(key=lambda name: name != f"test_{exercise}")
-    return [importlib.import_module(f"autograder.suites.{name}") for name in names]
-
-
-def _marks(owner: Any) -> list[Any]:
-    marks = getattr(owner, "pytestmark", [])
-    return marks if isinstance(marks, list) else [marks]
-
-
 def graded_tests(exercise: str, hidden: bool | None = None) -> list[GradedTest]:
-    """The tests of ``exercise`` in the order of the suites; only the hidden ones
-    (``hidden=True``), only the public ones (``False``) or all (``None``)."""
-    if exercise not in SECTIONS:
-        raise ValueError(f"no exercise named {exercise!r}; choose one of {', '.join(SECTIONS)}")
-    tests = []
-    for module in suite_modules(exercise):
-        for name, function in vars(module).items():
-            if not (name.startswith("test_") and inspect.isfunction(function)
-                    and function.__module__ == module.__name__):
-                continue
-            marks = {mark.name: mark for mark in _marks(module) + _marks(function)}
-            if exercise not in marks:
-                continue
-            points = float(marks["points"].args[0]) if "points" in marks else 0.0
-            test = GradedTest(exercise, function, points, "hidden" in marks)
-            if hidden is None or test.hidden == hidden:
-                tests.append(test)
-    return tests
+    """The tests of ``exercise``, ``test_<exercise>``'s first (others, like test_hidden, may
+    hold some of its tests too); only the hidden ones (``hidden=True``), only the public ones
+    (``False``) or all (``None``). Their marks are autograder.judge.marks'; the suites are
+    imported here for their functions only."""
+    _known(exercise)
+    marked = [t for t in marks.graded_tests()
+              if t.section == exercise and (hidden is None or t.hidden == hidden)]
+    marked.sort(key=lambda t: t.module != f"test_{exercise}")  # stable: the suites' order after it
+    return [GradedTest(t.section, getattr(importlib.import_module(f"{suites.__name__}.{t.module}"), t.name),
+                       t.points, t.hidden) for t in marked]
 
 
 def points(exercise: str, hidden: bool | None = None) -> float:
     """What the tests of ``exercise`` are worth (the notebook's test cells carry this)."""
-    return sum(t.points for t in graded_tests(exercise, hidden))
+    _known(exercise)
+    return marks.section_points(hidden).get(exercise, 0.0)
+
+
+def _known(exercise: str) -> None:
+    if exercise not in SECTIONS:
+        raise ValueError(f"no exercise named {exercise!r}; choose one of {', '.join(SECTIONS)}")
 
 
 def run_test(test: GradedTest, submission: Any, reference: Any) -> Outcome:
     """Call one test function with the fixtures it asks for; turn a failure into feedback."""
-    from autograder.judge.plugin import grader_failure, message_for
-    from autograder.judge.scores import Scores
-
     # The parts of pytest's `request` that the suites use (test_xor keeps its output there).
     kept = Scores()
     request = SimpleNamespace(node=SimpleNamespace(user_properties=[]), getfixturevalue=lambda name: kept)
@@ -152,8 +133,6 @@ def summary(exercise: str, outcomes: list[Outcome], hidden: bool) -> str:
 def one_per_cause(messages: list[str]) -> list[str]:
     """The first message of each cause (autograder.judge.report.same_failure), saying how many
     tests failed for it: one error is shown once, however many tests it failed."""
-    from autograder.judge.report import same_failure
-
     groups: dict[str, list[str]] = {}
     for message in messages:
         groups.setdefault(same_failure(message), []).append(message)
@@ -180,10 +159,8 @@ def check(exercise: str, namespace: MutableMapping[str, Any] | None = None,
     if not tests:
         print(f"{exercise}: no {'hidden ' if hidden else ''}tests")
         return
-    from autograder.judge.submissions import InProcessSubmission, ReferenceSubmission
-
     with quiet_stderr():
-        import jax
+        import jax  # lazy: ~1.5 s, here where its warnings and logs are kept off stderr
 
         submission = InProcessSubmission(namespace, name="notebook")
         reference = ReferenceSubmission()

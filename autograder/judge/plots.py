@@ -67,10 +67,10 @@ def grid_points() -> np.ndarray:
 
 
 def _pyplot() -> Any:
-    import matplotlib
+    import matplotlib  # lazy: matplotlib costs ~0.6 s to import; only drawing needs it
 
     matplotlib.use("Agg")  # files only: no display needed, none opened
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt  # after use("Agg")
 
     return plt
 
@@ -78,7 +78,7 @@ def _pyplot() -> Any:
 def draw_loss_curve(losses: np.ndarray, seed: int, path: Path) -> Path:
     """Epochs against the mean loss, on a log scale when every value is positive."""
     plt = _pyplot()
-    from matplotlib.ticker import MaxNLocator
+    from matplotlib.ticker import MaxNLocator  # lazy: matplotlib, as in _pyplot
 
     values = np.asarray(losses, dtype=np.float64).ravel()
     epochs = np.arange(1, values.size + 1)
@@ -116,6 +116,7 @@ def draw_loss_curve(losses: np.ndarray, seed: int, path: Path) -> Path:
 def draw_decision_boundary(grid: np.ndarray, seed: int, path: Path) -> Path:
     """The network's output over the grid, its 0.5 contour and the four XOR points."""
     plt = _pyplot()
+    # lazy: matplotlib, as in _pyplot
     from matplotlib.colors import Normalize
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
@@ -174,7 +175,7 @@ def _nice_step(at_least: float) -> float:
 
 
 def _save(fig: Any, path: Path) -> Path:
-    import matplotlib.pyplot as plt
+    plt = _pyplot()
 
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=100)

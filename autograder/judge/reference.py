@@ -78,7 +78,7 @@ class Lender:
 
     def _refusal(self, name: str, args: tuple) -> str | None:
         """Why a question is not answered: the tests ask about small networks, a few shapes."""
-        import jax
+        import jax  # lazy: JAX costs ~1.5 s to import (see the note at the top)
 
         leaves, tree = jax.tree.flatten(args)
         if len(leaves) > LENT_LEAVES:  # each leaf and key is work for the judge (an attack sent 60,000)
@@ -100,7 +100,7 @@ class Lender:
         return None
 
     def _program(self, name: str, kind: Ask) -> Callable:
-        import jax
+        import jax  # lazy: JAX costs ~1.5 s to import (see the note at the top)
 
         key = (name, kind)
         if key not in self._compiled:
@@ -116,6 +116,6 @@ class Lender:
 
 
 def _plain(value: object) -> object:
-    import jax
+    import jax  # lazy: JAX costs ~1.5 s to import (see the note at the top)
 
     return jax.tree.map(np.asarray, value)

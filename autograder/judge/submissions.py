@@ -22,6 +22,7 @@ from autograder import CALLS, KIT_ROOT, PACKAGE_DIR, XLA_CACHE_DIR
 from autograder.files import SANDBOX_ROOT
 from autograder.judge import library_programs, reference
 from autograder.judge.answers import ANSWERS_DIR, AnswerBook, answers_file
+from autograder.judge.described import describe
 from autograder.judge.seeds import SECRET_DIR
 from autograder.launch.door import Limits, SandboxProcess, SubmissionError
 from autograder.sandbox import wire
@@ -63,7 +64,7 @@ class InProcessSubmission(Submission):
 
     def __init__(self, namespace: Mapping[str, Any], source_file: str | None = None,
                  name: str = "submission") -> None:
-        import jax
+        import jax  # lazy: JAX costs ~1.5 s to import (see the note at the top)
 
         self.namespace = namespace
         self.source_file = source_file
@@ -96,7 +97,7 @@ class ReferenceSubmission(Submission):
         if known is not None:
             return known[0]
         if not self.live:
-            raise LookupError(f"no recorded reference answer for {call.describe()}")
+            raise LookupError(f"no recorded reference answer for {describe(call)}")
         if self._module is None:
             use_compilation_cache()
             module = reference.load()
@@ -115,7 +116,7 @@ SLOW_TRAIN_SECONDS = 10.0  # the reference's train takes about 1 s in all for th
 def use_compilation_cache() -> None:
     """Read and write compiled programs in XLA_CACHE_DIR: the judge's own, out of every
     sandbox's reach (a sandbox reads JAX's library programs only: ``child.read_library_programs``)."""
-    import jax
+    import jax  # lazy: JAX costs ~1.5 s to import (see the note at the top)
 
     with contextlib.suppress(OSError):
         XLA_CACHE_DIR.mkdir(parents=True, exist_ok=True)
@@ -197,7 +198,7 @@ class SandboxSubmission(Submission):
                 self.process.lend(reference.signatures(missing), call)
         spent = self.process.spent
         try:
-            return self.process.call(call)
+            return self.process.call(call, describe(call))
         finally:
             if call.function == "train" and self.process.import_error is None:
                 self.train_seconds += self.process.spent - spent

@@ -443,7 +443,9 @@ class SandboxProcess:
                        expected=(Lent,))
         self.revealed.update(signatures)
 
-    def call(self, call: Call) -> Any:
+    def call(self, call: Call, described: str = "") -> Any:
+        """Run ``call`` in the child; ``described``: the call in the judge's words, for the
+        messages about it (autograder.judge.described; by default, the function's name)."""
         if self.spent >= self.limits.total_seconds:
             message = f"the time for this whole submission ({self.limits.total_seconds:g} s) ran out"
             raise SubmissionError(call, "budget", ErrorReport("TimeoutError", message))
@@ -458,7 +460,7 @@ class SandboxProcess:
             raise SubmissionError(call, self.import_error.kind, self.import_error.report)
         token = os.urandom(8).hex()
         reply: Reply = self._exchange(CallRequest(call, token), self.limits.call_seconds, call,
-                                      f"running {call.describe()}")
+                                      f"running {described or call.function}")
         if reply.token != token:
             self._kill()
             report = ErrorReport("ProtocolError", "the reply did not match the question")

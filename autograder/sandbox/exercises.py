@@ -16,9 +16,12 @@ class Exercise:
     compile_first: tuple[str, ...] | None = None
 
 
+SIZE_PARAMETERS = ("input_dims", "n_hidden", "output_dims")  # init_params's layer sizes
+DEFAULT_SIZES = (2, 16, 1)  # their defaults: the XOR network
+
 REGISTRY = (
     Exercise("relu", ("x",), compile_first=()),
-    Exercise("init_params", ("key", "input_dims", "n_hidden", "output_dims", "scale")),
+    Exercise("init_params", ("key", *SIZE_PARAMETERS, "scale")),
     Exercise("predict", ("params", "x"), ("relu",), compile_first=()),
     Exercise("batched_predict", ("params", "X"), ("predict",), compile_first=()),
     Exercise("loss", ("params", "x", "y"), ("predict",), compile_first=()),
@@ -35,9 +38,14 @@ SECTIONS = (*EXERCISES, END_TO_END)
 # mistake costs one exercise (docs/contract.md).
 CALLS = {exercise.name: exercise.calls for exercise in REGISTRY}
 
-DEFAULT_SIZES = (2, 16, 1)  # input_dims, n_hidden, output_dims
 XOR_INPUTS = ((0, 0), (0, 1), (1, 0), (1, 1))  # the module's X
 XOR_LABELS = (0, 1, 1, 0)  # the module's Y: true XOR
+
+
+def network_shapes(sizes: tuple[int, int, int] = DEFAULT_SIZES) -> dict[str, tuple[int, ...]]:
+    """The parameters' shapes for (input_dims, n_hidden, output_dims), as init_params returns them."""
+    d_in, hidden, d_out = sizes
+    return {"w1": (hidden, d_in), "b1": (hidden,), "w2": (d_out, hidden), "b2": (d_out,)}
 
 
 def marker_description(section: str) -> str:

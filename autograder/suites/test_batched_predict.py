@@ -4,13 +4,14 @@ import pytest
 
 from autograder.judge import diagnosis
 from autograder.judge.checks import assert_close, assert_shape, random_array, random_params, xor_data
+from autograder.sandbox.exercises import DEFAULT_SIZES
 
 pytestmark = pytest.mark.batched_predict
 
 
 @pytest.mark.points(2)
 def test_output_shape_is_n_by_output_dims(submission, reference):
-    for n, sizes in ((4, (2, 16, 1)), (7, (3, 5, 3)), (1, (2, 4, 2))):
+    for n, sizes in ((4, DEFAULT_SIZES), (7, (3, 5, 3)), (1, (2, 4, 2))):
         params = random_params(sizes)
         X = random_array(60 + n, (n, sizes[0]))
         got = submission.run("batched_predict", params, X)

@@ -10,19 +10,19 @@ from autograder.judge.checks import (
     assert_same_keys,
     assert_shape,
     key,
-    network_shapes,
     random_key_numbers,
 )
 from autograder.judge.feedback import Feedback
+from autograder.sandbox.exercises import DEFAULT_SIZES, network_shapes
 
 pytestmark = pytest.mark.init_params
 KEYS = {"w1": None, "b1": None, "w2": None, "b2": None}
 # The XOR network, and a square one: nothing hard-coded survives both, and keys reused
 # for two arrays of one shape show up as equal arrays. (Each size compiles new random draws.)
-SIZES = [(2, 16, 1), (4, 4, 4)]
+SIZES = [DEFAULT_SIZES, (4, 4, 4)]
 
 
-def assert_params(got, called: str, sizes: tuple[int, int, int] = (2, 16, 1)) -> dict:
+def assert_params(got, called: str, sizes: tuple[int, int, int] = DEFAULT_SIZES) -> dict:
     """A dict of w1, b1, w2, b2 with the shapes of ``sizes``; a wrong shape is named."""
     got = assert_same_keys(got, KEYS, called)
     for name, shape in network_shapes(sizes).items():

@@ -5,6 +5,7 @@ import pytest
 
 from autograder.judge import diagnosis
 from autograder.judge.checks import SIZES, assert_close, assert_shape, random_array, random_params
+from autograder.sandbox.exercises import XOR_INPUTS
 
 pytestmark = pytest.mark.predict
 SIZE_HINT = "read the sizes from the arrays (w1 is (n_hidden, input_dims)); hard-code nothing."
@@ -23,7 +24,7 @@ def test_output_shape_is_output_dims(submission, reference):
 @pytest.mark.points(2)
 def test_matches_the_reference_on_the_xor_inputs(submission, reference):
     params = random_params(seed=1)
-    for x in ([0, 0], [0, 1], [1, 0], [1, 1]):
+    for x in XOR_INPUTS:
         x = np.array(x, dtype=np.float32)
         assert_close(submission.run("predict", params, x), reference.run("predict", params, x),
                      f"predict(params, {x.tolist()}), 2-16-1 params from PRNGKey(1)",

@@ -12,12 +12,13 @@ from autograder.judge.checks import (
     shapes_of,
 )
 from autograder.judge.feedback import Feedback
+from autograder.sandbox.exercises import DEFAULT_SIZES
 
 pytestmark = pytest.mark.update
 KEYS = {"w1": None, "b1": None, "w2": None, "b2": None}
 
 
-def example(reference, sizes=(2, 16, 1), seed=15, salt=170):
+def example(reference, sizes=DEFAULT_SIZES, seed=15, salt=170):
     params = random_params(sizes, seed=seed)
     return params, random_array(salt, (sizes[0],)), random_array(salt + 1, (sizes[2],))
 

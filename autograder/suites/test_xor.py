@@ -12,7 +12,6 @@ from autograder.judge.checks import (
     assert_arrays_like,
     assert_is_array,
     key,
-    network_shapes,
     numbers,
     random_array,
     random_key_numbers,
@@ -20,12 +19,12 @@ from autograder.judge.checks import (
 )
 from autograder.judge.feedback import Feedback, number, show
 from autograder.judge.submissions import SubmissionError
+from autograder.sandbox.exercises import DEFAULT_SIZES, network_shapes
 
 pytestmark = pytest.mark.xor
 OWN = ()  # the xor tests use only the student's functions, no reference stand-ins
 
 
-XOR_SIZES = (2, 16, 1)
 OFF_CORNERS = 8  # points off the four corners where batched_predict must match the network too
 KEYS = 5  # keys besides 0, drawn per grading below checks.XOR_KEYS
 LOSS_TOL = {"rtol": 1e-2, "atol": 1e-4}  # losses after 500 epochs of float32 rounding
@@ -62,7 +61,7 @@ def own_start(submission, seed: int) -> Start:
     """The student's init_params(PRNGKey(seed)), as the xor section trains from it."""
     start = submission.run("init_params", key(seed), with_reference=OWN)
     return f"init_params(PRNGKey({seed}))", assert_arrays_like(
-        start, network_shapes(XOR_SIZES), f"init_params(PRNGKey({seed}))"), seed
+        start, network_shapes(DEFAULT_SIZES), f"init_params(PRNGKey({seed}))"), seed
 
 
 def judge_start(reference, seed: int) -> Start:
@@ -95,7 +94,7 @@ def _train_and_predict(submission, label: str, params: dict, init_key: int | Non
     if not isinstance(result, tuple | list) or len(result) != 2:
         raise Feedback(f"{called} returned {show(result)}; expected (params, losses).\n"
                        "Likely cause: your train must return the tuple (params, losses).")
-    trained = assert_arrays_like(result[0], network_shapes(XOR_SIZES), called + "[0]")
+    trained = assert_arrays_like(result[0], network_shapes(DEFAULT_SIZES), called + "[0]")
     losses = as_numbers(result[1], called + "[1] (losses)")
     points = np.concatenate([X, random_array(400, (OFF_CORNERS, 2), -0.5, 1.5)])
     outputs = assert_is_array(submission.run("batched_predict", trained, points, with_reference=OWN),
