@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from autograder import EXERCISE_PATH, KIT_ROOT, PACKAGE_DIR, SOLUTION_PATH
+from autograder.launch.own_cache import RELEASE_MARK
 
 HIDDEN_SUITES = ("test_hidden.py",)  # the only modules with tests marked hidden
 # Commands that need the reference or the instructor's tools; the command list skips them.
@@ -65,6 +66,7 @@ def build(out: Path) -> str:
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
         copy_kit(staging)
+        mark_as_release(staging)
         public, answers = record_public_answers(staging)
         hidden = declared_points(PACKAGE_DIR / "suites" / name for name in HIDDEN_SUITES)
         (staging / "README.md").write_text(student_readme(public, hidden))
@@ -98,6 +100,13 @@ def copy_kit(target: Path) -> None:
         if (KIT_ROOT / "docs" / name).is_file():
             (target / "docs").mkdir(exist_ok=True)
             shutil.copy2(KIT_ROOT / "docs" / name, target / "docs" / name)
+
+
+def mark_as_release(target: Path) -> None:
+    """The mark by which the release's grader knows it is a student's self-check (its sandbox
+    then keeps the student's own compile cache: autograder.launch.own_cache)."""
+    mark = target / RELEASE_MARK.relative_to(KIT_ROOT)
+    mark.write_text("A student's release of the xor kit: no reference solution, no grading secret.\n")
 
 
 def record_public_answers(target: Path) -> tuple[float, int]:
