@@ -402,23 +402,27 @@ class SandboxProcess:
                 self.hung[call.function] = message
             raise SubmissionError(call, kind, ErrorReport("TimeoutError", message)) from None
         except (EOFError, OSError, ProtocolError) as error:
-            code = None
-            if isinstance(error, EOFError) and self._process:  # it closed its end: ending, or ended
-                with contextlib.suppress(subprocess.TimeoutExpired):
-                    code = self._process.wait(timeout=5)
-            alive = self._process is not None and self._process.poll() is None
-            self._kill()
-            message = f"the process running your code ended (exit status {code}) while {doing}"
-            if isinstance(error, ProtocolError):
-                message = (f"the process running your code sent {error} while {doing}; the grader "
-                           "stopped talking to it, so nothing more of your code was run")
-                self.broken = ErrorReport("ProtocolError", message)
-            elif alive and not isinstance(error, EOFError):
-                message = f"the process running your code sent something unreadable while {doing}"
-            self.events.append(message)
-            raise SubmissionError(call, "crashed", ErrorReport("ProcessExit", message)) from None
+            raise self._crashed(error, call, doing) from None
         finally:
             self.spent += time.monotonic() - started
+
+    def _crashed(self, error: Exception, call: Call | None, doing: str) -> SubmissionError:
+        """The child closed its end, or sent what the judge will not read: it is stopped, and why."""
+        code = None
+        if isinstance(error, EOFError) and self._process:  # it closed its end: ending, or ended
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                code = self._process.wait(timeout=5)
+        alive = self._process is not None and self._process.poll() is None
+        self._kill()
+        message = f"the process running your code ended (exit status {code}) while {doing}"
+        if isinstance(error, ProtocolError):
+            message = (f"the process running your code sent {error} while {doing}; the grader "
+                       "stopped talking to it, so nothing more of your code was run")
+            self.broken = ErrorReport("ProtocolError", message)
+        elif alive and not isinstance(error, EOFError):
+            message = f"the process running your code sent something unreadable while {doing}"
+        self.events.append(message)
+        return SubmissionError(call, "crashed", ErrorReport("ProcessExit", message))
 
     def _answer(self, call: Call | None, question: Question) -> Answer:
         if call is None or self.lender is None:
