@@ -47,11 +47,13 @@ def folder(guarded: bool) -> Path | None:
     if not allowed(guarded):
         return None
     base = os.environ.get("XDG_CACHE_HOME", "")
-    base_dir = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
-    return private_folder(base_dir / "xor-kit" / f"compile-{os.geteuid()}")
+    base_dir = Path(base) if os.path.isabs(base) else Path(os.path.expanduser("~")) / ".cache"
+    if not base_dir.is_absolute():  # no home to be found: no cache rather than one in the cwd
+        return None
+    return users_own(base_dir / "xor-kit" / f"compile-{os.geteuid()}")
 
 
-def private_folder(path: Path) -> Path | None:
+def users_own(path: Path) -> Path | None:
     """``path``, made 0700 if new: a folder (not a link) of this user's that no one else may
     enter, or None."""
     with contextlib.suppress(OSError):
