@@ -22,7 +22,7 @@ stand-ins) carry a callback's address in their key, so JAX never caches them and
 service could share them: they are counted apart. The sandbox's printed output carries the
 log; its cap is raised for this process only. The kit's files are not changed.
 
-    python benchmarks/compile_share.py              # about 91 gradings: 30-60 min on 2 busy cores
+    python benchmarks/compile_share.py              # 90 gradings: about 18 min on 2 busy cores
     python benchmarks/compile_share.py --limit 5    # the first five files, to try it
 """
 
