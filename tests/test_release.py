@@ -3,15 +3,19 @@ from the folder alone (its recorded answers cover every call of the public tests
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import INTERNAL_ERROR, run_grader
+from conftest import CORPUS, INTERNAL_ERROR, ROOT, by_exercise, run_grader
 
 from autograder import EXERCISES, SECTIONS, SOLUTION_PATH
 from autograder.coursework.release import problems_in, solution_lines, text_lines
+from autograder.judge import seeds, submissions
+from autograder.launch import own_cache
 
 # Only the release on the path: this venv's editable install of the kit would otherwise
 # lend the release any module it lacks.
@@ -158,3 +162,116 @@ def test_the_release_checks_with_seed_0_only(release, shim, graded):
     out, err = process.communicate(timeout=300)
     assert process.returncode == 2, out[-2000:] + err[-2000:]
     assert "seed 0 only" in err and "Traceback" not in err
+
+
+# -- a self-check's own compile cache (autograder.launch.own_cache) ---------------------------
+
+STUDENT_UID = 65534  # who the self-checks run as when the tests run as root (root keeps no cache)
+PLANT = CORPUS / "hostile" / "plant_program_in_own_cache.py"
+OWN_CACHE_SEEN = "COMPILE CACHE READ BY THIS GRADING: "  # what PLANT prints at import
+
+
+@pytest.fixture(scope="module")
+def students(release) -> Path:
+    """The release, a shim and the files to grade in a folder a student owns: as root, one of
+    an ordinary user's, who runs the self-checks (``self_check``)."""
+    base = Path(tempfile.mkdtemp(prefix="xor-kit-students-"))
+    base.chmod(0o755)
+    shutil.copytree(release, base / "kit", ignore=shutil.ignore_patterns(".cache"))
+    for folder in ("shim", "work", "home"):
+        (base / folder).mkdir()
+    (base / "shim" / "sitecustomize.py").write_text(SHIM)
+    for source in (SOLUTION_PATH, CORPUS / "mistakes" / "relu_abs.py", PLANT):
+        shutil.copyfile(source, base / "work" / source.name)
+    if os.geteuid() == 0:
+        subprocess.run(["chown", "-R", f"{STUDENT_UID}:{STUDENT_UID}", str(base)], check=True)
+    yield base
+    shutil.rmtree(base, ignore_errors=True)
+
+
+def self_check(base: Path, name: str, user: str, **env: str) -> dict:
+    """``grade work/NAME`` in the release, as a student whose XDG_CACHE_HOME is ``base/user``."""
+    out = base / "work" / f"{name}-{user}-{len(list((base / 'work').glob('*.json')))}.json"
+    command = [sys.executable, "-m", "autograder", "grade", str(base / "work" / name), "--format", "json",
+               "--output", str(out)]
+    environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(base / "home"),
+                   "XDG_CACHE_HOME": str(base / user), "PYTHONWARNINGS": "ignore::DeprecationWarning",
+                   "PYTHONPATH": f"{base / 'shim'}{os.pathsep}{base / 'kit'}", **env}
+    if os.geteuid() == 0:  # as an ordinary user, the way .ci/run runs the hostile suite
+        command = [sys.executable, str(ROOT / ".ci" / "as_user.py"), str(STUDENT_UID), str(base / "kit"),
+                   "env", "-i", *(f"{k}={v}" for k, v in environment.items()), *command]
+        environment = dict(os.environ)
+    done = subprocess.run(command, cwd=base / "kit", env=environment, capture_output=True, text=True,
+                          timeout=600)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
+    return json.loads(out.read_text())
+
+
+def student_uid() -> int:
+    return STUDENT_UID if os.geteuid() == 0 else os.geteuid()
+
+
+def cache_of(base: Path, user: str) -> Path:
+    return base / user / "xor-kit" / f"compile-{student_uid()}"
+
+
+def contents(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())} if folder.is_dir() else {}
+
+
+def test_the_cache_rules_name_the_judges_own_secret_class_run_and_variable():
+    from autograder.sandbox import child
+
+    assert own_cache.KIT_SECRET_DIR == seeds.KIT_SECRET_DIR
+    assert own_cache.SECRET_ENV in Path(seeds.__file__).read_text()
+    assert own_cache.CLASS_RUN_ENV == submissions.BLOCKED_ENV
+    assert own_cache.CACHE_VARIABLE == child.CACHE_VARIABLE
+    assert not own_cache.allowed(guarded=True)
+    assert not own_cache.RELEASE_MARK.exists()  # the instructor's kit is no release
+
+
+def test_a_self_check_keeps_its_own_cache_and_a_regrade_compiles_only_what_changed(students):
+    first = self_check(students, "xor_net.py", "alice")
+    assert first["score"] == first["max_score"]
+    folder = cache_of(students, "alice")
+    written = contents(folder)
+    assert len(written) > 20, sorted(written)
+    info = folder.stat()
+    assert info.st_mode & 0o777 == 0o700 and info.st_uid == student_uid()
+    again = self_check(students, "xor_net.py", "alice")
+    assert again["score"] == first["score"] and contents(folder).keys() == written.keys()  # nothing compiled
+    source = students / "work" / "xor_net.py"
+    body = "    return jax.vmap(predict, in_axes=(None, 0))(params, X)\n"
+    assert body in source.read_text()
+    source.write_text(source.read_text().replace(body, body.replace("(params, X)", "(params, X) * 1.0")))
+    edited = self_check(students, "xor_net.py", "alice")
+    new = sorted(contents(folder).keys() - written.keys())
+    assert edited["score"] == first["score"]
+    assert new and all(name.startswith("jit_batched_predict-") for name in new), new
+
+
+def test_a_planted_program_changes_only_its_own_users_self_checks(students):
+    """PLANT writes a correct relu under the key of its wrong one: its own user's self-check
+    loads it, no one else's grading does (another user's cache is out of reach, and a kit with
+    the grading secret or a class run keeps no cache)."""
+    bob_before = self_check(students, "relu_abs.py", "bob")
+    bob_cache = contents(cache_of(students, "bob"))
+    assert bob_cache
+    planted = self_check(students, "plant_program_in_own_cache.py", "alice")
+    assert f"{OWN_CACHE_SEEN}/" in planted["output"] and "PLANTED 9" in planted["output"], planted["output"]
+    assert by_exercise(planted)["relu"][0] > by_exercise(bob_before)["relu"][0]  # the plant works on its user
+    assert contents(cache_of(students, "bob")) == bob_cache
+    assert by_exercise(self_check(students, "relu_abs.py", "bob")) == by_exercise(bob_before)
+    secret = students / "kit" / ".cache" / "secret"
+    cases = (("a kit with the grading secret", {}), ("a class run", {own_cache.CLASS_RUN_ENV: "/nowhere"}))
+    for case, env in cases:
+        if case.endswith("secret"):
+            secret.mkdir(parents=True)
+            (secret / seeds.SECRET_NAME).write_text("0" * 64)
+        try:
+            graded = self_check(students, "plant_program_in_own_cache.py", "alice", **env)
+        finally:
+            shutil.rmtree(secret, ignore_errors=True)
+        printed = graded["output"].split(OWN_CACHE_SEEN, 1)[1].split()[0]
+        assert "own-cache" not in printed and "compile-" not in printed, (case, printed)
+        assert by_exercise(graded) == by_exercise(bob_before), case

@@ -282,3 +282,60 @@ def test_without_a_kernel_wall_untrusted_work_is_refused_with_the_fix(tmp_path):
 def test_the_report_names_the_wall(reference_result):
     assert reference_result["extra_data"]["wall"] == walls.available()
     assert walls.available() in walls.KERNEL_WALLS
+
+
+# A release's self-check: its own compile cache, named by the judge (autograder.launch.own_cache).
+OWN_CACHE_PROBE = '''
+import os, sys
+import jax
+import jax.numpy as jnp
+
+sys.modules["__main__"].Guard.__call__ = lambda self, event, args: None
+CACHE = jax.config.jax_compilation_cache_dir
+
+
+def writes(path):
+    try:
+        with open(path, "w") as file:
+            file.write("x")
+        return 1.0
+    except OSError:
+        return 0.0
+
+
+def reads(path):
+    try:
+        with open(path) as file:
+            return 1.0 if file.read() else 0.0
+    except OSError:
+        return 0.0
+
+
+FACTS = [writes(os.path.join(CACHE, "planted")) if CACHE else 0.0, reads(OTHER), writes(OTHER + ".new")]
+
+
+def relu(x):
+    return jnp.array(FACTS)
+'''
+
+
+@pytest.mark.parametrize("wall", AVAILABLE)
+def test_a_self_checks_own_cache_is_reachable_and_nothing_beside_it(tmp_path, wall):
+    """The door binds (or lets Landlock open) the cache it is given, read-write; another
+    user's cache beside it stays out of reach. A root judge's leased uid gets none."""
+    mine, other = tmp_path / "xor-kit" / "compile-mine", tmp_path / "xor-kit" / "compile-other"
+    for folder in (mine, other):
+        folder.mkdir(parents=True, mode=0o700)
+    (other / "entry").write_text("another user's program")
+    other.chmod(0o777)  # even open to everyone: the wall keeps it out
+    submission = tmp_path / "xor_net.py"
+    submission.write_text(f"OTHER = {str(other / 'entry')!r}\n" + OWN_CACHE_PROBE)
+    process = SandboxProcess(submission, Limits(), lambda home: NO_REACH, HIDDEN, wall=wall, cache=mine)
+    try:
+        answer = process.call(Call("relu", (np.ones(1, np.float32),)))
+    finally:
+        process.close()
+    as_root = os.geteuid() == 0
+    assert [bool(v) for v in np.asarray(answer)] == [not as_root, False, False]
+    assert (mine / "planted").exists() != as_root
+    assert sorted(p.name for p in other.iterdir()) == ["entry"]

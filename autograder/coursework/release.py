@@ -28,6 +28,7 @@ from autograder.judge.answers import PUBLIC_ANSWERS, RELEASE_ANSWERS_DIR, Answer
 from autograder.judge.marks import total_points
 from autograder.judge.seeds import FIXED
 from autograder.judge.submissions import ReferenceSubmission
+from autograder.launch.own_cache import RELEASE_MARK
 
 HIDDEN_SUITES = ("test_hidden.py",)  # the only modules with tests marked hidden
 # Commands that need the reference or the instructor's tools; the command list skips them.
@@ -69,6 +70,7 @@ def build(out: Path) -> str:
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
         copy_kit(staging)
+        mark_as_release(staging)
         public, answers = record_public_answers(staging)
         hidden = total_points(hidden=True)
         (staging / "README.md").write_text(student_readme(public, hidden))
@@ -102,6 +104,13 @@ def copy_kit(target: Path) -> None:
         if (KIT_ROOT / "docs" / name).is_file():
             (target / "docs").mkdir(exist_ok=True)
             shutil.copy2(KIT_ROOT / "docs" / name, target / "docs" / name)
+
+
+def mark_as_release(target: Path) -> None:
+    """The mark by which the release's grader knows it is a student's self-check (its sandbox
+    then keeps the student's own compile cache: autograder.launch.own_cache)."""
+    mark = target / RELEASE_MARK.relative_to(KIT_ROOT)
+    mark.write_text("A student's release of the xor kit: no reference solution, no grading secret.\n")
 
 
 def record_public_answers(target: Path) -> tuple[float, int]:

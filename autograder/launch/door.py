@@ -24,7 +24,7 @@ from typing import Any
 
 from autograder import PACKAGE_DIR
 from autograder.files import private_folder, read_submission, remove_folder
-from autograder.launch import walls
+from autograder.launch import own_cache, walls
 from autograder.sandbox import protocol, wire
 from autograder.sandbox.calls import Call, ErrorReport
 from autograder.sandbox.protocol import (
@@ -75,14 +75,17 @@ class SandboxProcess:
     def __init__(self, path: Path, limits: Limits, reach: Callable[[Path], dict[str, list[str]]],
                  hidden: list[Path] = (), wall: str | None = None, require_isolation: bool = False,
                  lender: Callable[[Call, Question], Answer] | None = None, source: bytes | None = None,
-                 library: Path | None = None, unsafe: bool = False, guarded: bool = True) -> None:
+                 library: Path | None = None, unsafe: bool = False, guarded: bool = True,
+                 cache: Path | None = None) -> None:
         """``wall``: the judge's choice (default: the strongest this machine builds), fixed for
         every start of this sandbox; ``require_isolation``: refuse all but a kernel wall;
         ``unsafe``: allow the hook alone where ``walls.check`` refuses it (a root judge, a
         ``guarded`` kit: one that holds the reference or the grading secret).
         ``source``: the submission's bytes, when the caller has read them already (once);
         ``library``: a folder of JAX's compiled library programs the child may read, not write
-        (autograder.judge.library_programs), used behind a kernel wall only."""
+        (autograder.judge.library_programs), used behind a kernel wall only; ``cache``: a
+        folder of compiled programs the child reads and writes (default: the user's own in a
+        release's self-check, ``own_cache``), never for a leased uid."""
         self.path = Path(path)
         self.name = self.path.name
         # Read once, never again through a path: what runs is what the judge hashed.
@@ -109,6 +112,8 @@ class SandboxProcess:
         self.home: Path | None = None
         self.lease = walls.UidLease()  # a uid of its own when the judge is root
         self.library = library
+        # Chosen once, like the wall: no message of a child changes it.
+        self.cache = None if self.lease.uid is not None else cache or own_cache.folder(guarded)
         self._launched: float | None = None  # when a child not yet known to be ready was started
         self.programs: list[int] = [0, 0]  # what the child says it compiled and loaded (benchmarks only)
 
@@ -145,8 +150,9 @@ class SandboxProcess:
         if home is not None and uid is not None:
             os.chown(home, uid, uid)  # a new folder in root's SANDBOX_ROOT: no one else can swap it
         inside = Path(walls.INSIDE_HOME) if namespaces else home
-        env = child_environment(inside, walls.INSIDE_KIT if namespaces else str(PACKAGE_PARENT))
-        library = self.library if self.wall in walls.KERNEL_WALLS else None
+        cache = None if self.cache is None else walls.INSIDE_CACHE if namespaces else str(self.cache)
+        env = child_environment(inside, walls.INSIDE_KIT if namespaces else str(PACKAGE_PARENT), cache)
+        library = self.library if self.wall in walls.KERNEL_WALLS and cache is None else None
         user: dict[str, Any] = {}
         passed = [requests_r, replies_w]
         if namespaces:
@@ -155,7 +161,7 @@ class SandboxProcess:
             os.write(source, self.source)
             os.lseek(source, 0, os.SEEK_SET)
             passed.append(source)
-            command = walls.bwrap_command(child, source, ROOM, self.hidden, library)
+            command = walls.bwrap_command(child, source, ROOM, self.hidden, library, self.cache)
         else:
             command, user = launch or (child, {})
         self._process = subprocess.Popen(
@@ -182,6 +188,8 @@ class SandboxProcess:
     def _settings(self, home: Path | None, inside: Path, parent: int, library: Path | None,
                   namespaces: bool) -> Launch:
         reach = self.reach(home) if home is not None else {"blocked": [], "private": [], "allowed": []}
+        if home is not None and self.cache is not None:  # the hook lets it read its own cache too
+            reach = {**reach, "allowed": [*reach["allowed"], str(self.cache)]}
         readable = [*walls.readable_paths(self.hidden), str(ROOM), str(ROOM.parent / "__init__.py"),
                     *([str(library)] if library else [])]
         return Launch(
@@ -394,23 +402,27 @@ class SandboxProcess:
                 self.hung[call.function] = message
             raise SubmissionError(call, kind, ErrorReport("TimeoutError", message)) from None
         except (EOFError, OSError, ProtocolError) as error:
-            code = None
-            if isinstance(error, EOFError) and self._process:  # it closed its end: ending, or ended
-                with contextlib.suppress(subprocess.TimeoutExpired):
-                    code = self._process.wait(timeout=5)
-            alive = self._process is not None and self._process.poll() is None
-            self._kill()
-            message = f"the process running your code ended (exit status {code}) while {doing}"
-            if isinstance(error, ProtocolError):
-                message = (f"the process running your code sent {error} while {doing}; the grader "
-                           "stopped talking to it, so nothing more of your code was run")
-                self.broken = ErrorReport("ProtocolError", message)
-            elif alive and not isinstance(error, EOFError):
-                message = f"the process running your code sent something unreadable while {doing}"
-            self.events.append(message)
-            raise SubmissionError(call, "crashed", ErrorReport("ProcessExit", message)) from None
+            raise self._crashed(error, call, doing) from None
         finally:
             self.spent += time.monotonic() - started
+
+    def _crashed(self, error: Exception, call: Call | None, doing: str) -> SubmissionError:
+        """The child closed its end, or sent what the judge will not read: it is stopped, and why."""
+        code = None
+        if isinstance(error, EOFError) and self._process:  # it closed its end: ending, or ended
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                code = self._process.wait(timeout=5)
+        alive = self._process is not None and self._process.poll() is None
+        self._kill()
+        message = f"the process running your code ended (exit status {code}) while {doing}"
+        if isinstance(error, ProtocolError):
+            message = (f"the process running your code sent {error} while {doing}; the grader "
+                       "stopped talking to it, so nothing more of your code was run")
+            self.broken = ErrorReport("ProtocolError", message)
+        elif alive and not isinstance(error, EOFError):
+            message = f"the process running your code sent something unreadable while {doing}"
+        self.events.append(message)
+        return SubmissionError(call, "crashed", ErrorReport("ProcessExit", message))
 
     def _answer(self, call: Call | None, question: Question) -> Answer:
         if call is None or self.lender is None:
@@ -509,12 +521,14 @@ FAST_COMPILE = "--xla_backend_optimization_level=0"
 PASSED_ENV = ("JAX_PLATFORMS", "XLA_FLAGS", "LANG", "LC_ALL", "CUDA_VISIBLE_DEVICES")
 
 
-def child_environment(home: Path, kit: str) -> dict[str, str]:
-    """All a sandbox child gets of an environment: its home, the kit's sandbox room, JAX's flags."""
+def child_environment(home: Path, kit: str, cache: str | None = None) -> dict[str, str]:
+    """All a sandbox child gets of an environment: its home, the kit's sandbox room, JAX's flags
+    and, in a self-check, where its own compile cache is (as the child sees it: ``own_cache``)."""
     return {
         "PATH": "/usr/bin:/bin", "HOME": str(home), "TMPDIR": str(home), "MPLCONFIGDIR": str(home),
         "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0", "PYTHONPATH": kit,
         "TF_CPP_MIN_LOG_LEVEL": "3", **jax_environment(),
+        **({own_cache.CACHE_VARIABLE: cache} if cache else {}),
     }
 
 

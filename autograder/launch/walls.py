@@ -35,6 +35,7 @@ WALL_ENV = "XOR_KIT_WALL"
 INSIDE_HOME = "/sandbox"
 INSIDE_KIT = "/xor-kit"
 INSIDE_LIBRARY = "/xor-kit-library"  # JAX's compiled library programs, read-only
+INSIDE_CACHE = "/xor-kit-own-cache"  # a self-check's own compile cache, read-write (own_cache)
 HOME_BYTES = 64 << 20  # a sandbox's home and its /tmp, each (memory, gone when it ends)
 # The uids that sandboxes run as when the judge is root, one per concurrent sandbox.
 UIDS_ENV = "XOR_KIT_SANDBOX_UIDS"
@@ -168,12 +169,13 @@ def _bind_system() -> list[str]:
 
 
 def bwrap_command(child: list[str], submission: int, room: Path, hidden: list[Path],
-                  library: Path | None = None) -> list[str]:
+                  library: Path | None = None, cache: Path | None = None) -> list[str]:
     """bubblewrap's command line for ``child`` (its argv, run inside). Its home INSIDE_HOME is
     a tmpfs of HOME_BYTES holding the submission (read from the descriptor ``submission``),
     ``room`` (the kit's sandbox package) is INSIDE_KIT/autograder/sandbox, and each path in
     ``hidden`` that a bound folder holds is covered by an empty one; ``library``, if given, is
-    INSIDE_LIBRARY, read-only."""
+    INSIDE_LIBRARY, read-only; ``cache``, if given (a self-check's own: ``own_cache``), is
+    INSIDE_CACHE, read-write."""
     bwrap = bwrap_path()
     assert bwrap is not None
     prefixes = sorted({os.path.realpath(p) for p in (sys.base_prefix, sys.prefix)})
@@ -190,6 +192,8 @@ def bwrap_command(child: list[str], submission: int, room: Path, hidden: list[Pa
               "--perms", "0644", "--file", str(submission), f"{INSIDE_HOME}/xor_net.py"]
     if library is not None:
         binds += ["--ro-bind", str(library), INSIDE_LIBRARY]
+    if cache is not None:
+        binds += ["--bind", str(cache), INSIDE_CACHE]
     # The folders above what is bound in: bubblewrap would make them for root alone.
     above = {str(parent) for dest in [*prefixes, inside_room, INSIDE_HOME, INSIDE_LIBRARY, *_system_dests()]
              for parent in Path(dest).parents if str(parent) != "/"}

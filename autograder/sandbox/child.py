@@ -52,6 +52,7 @@ GUARDED_OPTIONS = ("jax_disable_jit", "jax_compilation_cache_dir",
 # ``jax.jit = lambda f, **k: f`` in a submission must not let an unjittable function pass.
 GENUINE_JAX = SimpleNamespace(**dict(vars(jax), numpy=SimpleNamespace(**vars(jax.numpy))))
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
+CACHE_VARIABLE = "JAX_COMPILATION_CACHE_DIR"  # set by the judge in a release's self-check only
 
 
 class Guard:
@@ -68,6 +69,7 @@ class Guard:
         self.private = [os.path.realpath(p) for p in private]  # readable only where allowed
         self.allowed = [os.path.realpath(p) for p in allowed]
         self.home = os.path.realpath(home)
+        self.writable = [self.home]  # and a self-check's own compile cache (main adds it)
 
     def _inside(self, path: Any, roots: list[str]) -> bool:
         if isinstance(path, int) or path is None:
@@ -100,7 +102,7 @@ class Guard:
     def _writable(self, path: Any) -> bool:
         if isinstance(path, int):
             return True
-        return self._inside(path, [self.home]) or os.fsdecode(path) == "/dev/null"
+        return self._inside(path, self.writable) or os.fsdecode(path) == "/dev/null"
 
     def __call__(self, event: str, args: tuple) -> None:
         if event in FORBIDDEN_EVENTS:
@@ -167,6 +169,19 @@ def read_library_programs(folder: str | None) -> None:
     if folder:
         program_cache(folder)
         jax.config.update("jax_persistent_cache_min_compile_time_secs", 1e9)
+
+
+def own_programs() -> str | None:
+    """A release's self-check keeps the user's own compile cache (autograder.launch.own_cache),
+    which the judge names in JAX's own variable: read and written here, every program kept
+    however small or quick to compile, so that a regrade compiles only what changed. None in
+    any other grading, which gets no such variable."""
+    folder = os.environ.get(CACHE_VARIABLE)
+    if folder:
+        program_cache(folder)
+        jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
+        jax.config.update("jax_persistent_cache_min_entry_size_bytes", -1)
+    return folder or None
 
 
 def program_cache(folder: str) -> None:
@@ -261,13 +276,15 @@ def drop_to(uid: int) -> None:
 WALL_FAILED = 70
 
 
-def build_wall(settings: Launch) -> None:
+def build_wall(settings: Launch, cache: str | None = None) -> None:
     """Raise the wall the judge chose, or exit: never run a submission behind a weaker one.
     Namespaces are built around this process by bubblewrap, and seccomp is added inside them
-    where the judge found it works; the hook is installed by main."""
+    where the judge found it works; the hook is installed by main. ``cache``: a self-check's
+    own compile cache, writable like the home."""
     try:
         if settings.wall == Wall.LANDLOCK:
-            confine.confine(list(settings.readable), [settings.home], settings.max_processes or None)
+            writable = [settings.home, *([cache] if cache else [])]
+            confine.confine(list(settings.readable), writable, settings.max_processes or None)
         elif settings.wall == Wall.NAMESPACES and settings.seccomp:
             confine.seccomp_only()
     except confine.ConfineError as error:
@@ -300,13 +317,15 @@ def main(argv: list[str]) -> int:
         return 2
     count_programs()
     read_library_programs(settings.library)
+    cache = own_programs()
     sandbox = Sandbox(settings)  # takes the options as set now, to restore before every call
     if settings.wall != Wall.NAMESPACES:  # in a PID namespace the judge is not the parent
         die_with(settings.judge_pid)
-    build_wall(settings)  # before the side doors close: libseccomp is found by running ldconfig
+    build_wall(settings, cache)  # before the side doors close: libseccomp is found by running ldconfig
     close_side_doors()
     set_limits(settings.memory_mb, settings.cpu_seconds, settings.file_mb, settings.max_processes)
     guard = Guard(list(settings.blocked), settings.home, list(settings.private), list(settings.allowed))
+    guard.writable += [os.path.realpath(cache)] if cache else []
     sys.path[:] = [p for p in sys.path if p and not guard._blocked(p)]
     sys.path.insert(0, str(sandbox.submission.parent))
     os.chdir(settings.home)
