@@ -36,7 +36,7 @@ import zipfile
 from pathlib import Path
 
 from autograder import KIT_ROOT, PACKAGE_DIR, SOLUTION_PATH
-from autograder.judge import seeds
+from autograder.judge import results_file, seeds
 from autograder.judge.library_programs import LIBRARY_DIR
 
 ROOT = Path(os.environ.get("XOR_KIT_GRADESCOPE_ROOT", "/autograder"))
@@ -204,11 +204,15 @@ export PYTHONDONTWRITEBYTECODE=1  # no compiled files left readable beside the l
 mkdir -p "$ROOT/results"
 rm -f "$RESULTS"
 cd "$ROOT/source" && "$PYTHON" -m autograder.coursework.gradescope autograde @WALLS@
-if [ ! -s "$RESULTS" ]; then  # not even the explained zero: Python itself failed
+if [ ! -s "$RESULTS" ]; then  # no explained zero: the kit's one builder writes it if it imports
+    "$PYTHON" -m autograder.judge.results_file "$RESULTS" 2>/dev/null
+fi
+if [ ! -s "$RESULTS" ]; then  # not even that: Python itself fails, so the same zero, written here
     cat > "$RESULTS" <<'EOF'
 {"score": 0.0, "execution_time": 0, "output_format": "text", "visibility": "visible",
  "tests": [],
- "output": "Not graded: the autograder could not start (not your mistake). Your instructor can see why."}
+ "output": "Not graded: the autograder could not start (not your mistake). Your instructor can see why.",
+ "extra_data": {"status": "grader-error", "reason": "the autograder could not start"}}
 EOF
 fi
 exit 0
@@ -304,13 +308,12 @@ def autograde(root: Path = ROOT, walls: str = REQUIRE) -> int:
     found = find_submission(root / "submission")
     result = grade(found, walls) if isinstance(found, Path) else None
     if result is None:
-        from autograder.coursework.class_folder import error_result
         from autograder.coursework.release import declared_points
 
         reason = (f"{found}. {NO_SUBMISSION}" if isinstance(found, str)
                   else "the grader itself failed on this submission")
         most = declared_points((PACKAGE_DIR / "suites").glob("test_*.py"))
-        result = error_result(reason, most, time.monotonic() - started)
+        result = results_file.not_graded(reason, most, time.monotonic() - started)
     write_atomic(root / "results" / "results.json", dumps(result))
     print(f"autograde: {found}: {result['score']:g} / {result.get('max_score', 0):g}")
     return 0
