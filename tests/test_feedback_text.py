@@ -153,12 +153,14 @@ def test_a_notebook_error_names_the_cell_line_and_the_function():
 
 
 def test_a_notebook_cell_shows_one_error_once():
+    from autograder.judge.feedback import Failure
     from autograder.judge.notebook_checks import one_per_cause
 
     error = "\n  it raised TypeError: bad operand\nIn your code:\n  line 3, in relu: return x.nope"
-    messages = [f"Called relu(x) with x: [{i}]" + error for i in range(7)]
-    messages.append("Called predict(x)\nLikely cause: b2")
-    shown = one_per_cause(messages)
+    failures = [Failure("raised", f"Called relu(x) with x: [{i}]" + error, error="TypeError",
+                        mine=("line 3, in relu: return x.nope",)) for i in range(7)]
+    failures.append(Failure("wrong", "Called predict(x)\nLikely cause: b2", cause="b2"))
+    shown = one_per_cause(failures)
     assert len(shown) == 2 and shown[0].startswith("Called relu(x) with x: [0]")
     assert "The same in 6 more tests" in shown[0]
 

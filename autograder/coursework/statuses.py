@@ -13,9 +13,15 @@ nothing a submission prints can change its status.
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.judge.feedback import BUDGET, IMPORT
-from autograder.judge.feedback import TIMEOUT as CALL_TIMEOUT
-from autograder.judge.results_file import GRADER_ERROR, TIMEOUT, exercise_of, extra_of
+from autograder.judge.results_file import (
+    BUDGET,
+    CALL_TIMEOUT,
+    GRADER_ERROR,
+    IMPORT,
+    TIMEOUT,
+    exercise_of,
+    extra_of,
+)
 
 GRADED, IMPORT_ERROR, MISSING = "graded", "import-error", "missing"
 TIMED_OUT = (CALL_TIMEOUT, BUDGET)  # the failure kinds of a call past its limit

@@ -7,6 +7,15 @@ from typing import Any
 
 import numpy as np
 
+from autograder.judge.results_file import (
+    BUDGET,
+    CRASHED,
+    IMPORT,
+    MISSING,
+    NOT_IMPLEMENTED,
+    RAISED,
+    TIMEOUT,
+)
 from autograder.judge.submissions import SubmissionError
 from autograder.sandbox.wire import Opaque
 
@@ -77,12 +86,6 @@ class Feedback(AssertionError):
         self.cause = cause
 
 
-# The kinds of failure a results.json test carries (extra_data["kind"]): a wrong value, a
-# function not written yet, a missing name, an error raised, the module not imported, a call
-# past its own limit ("timeout") or past the whole submission's ("budget"), a sandbox that died,
-# and the grader's own failure.
-WRONG, NOT_IMPLEMENTED, MISSING, RAISED, IMPORT = "wrong", "not-implemented", "missing", "raised", "import"
-TIMEOUT, BUDGET, CRASHED, GRADER = "timeout", "budget", "crashed", "grader"
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,9 @@ from autograder.files import SubmissionFileError, read_submission
 from autograder.judge import checks, seeds
 from autograder.judge import reference as reference_solution
 from autograder.judge.answers import AnswerBook
-from autograder.judge.feedback import GRADER, WRONG, Failure, Feedback, failure_of
+from autograder.judge.feedback import Failure, Feedback, failure_of
 from autograder.judge.report import score_table
+from autograder.judge.results_file import GRADER, WRONG
 from autograder.judge.scores import Scores, TestResult
 from autograder.judge.submissions import (
     Limits,

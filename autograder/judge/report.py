@@ -6,11 +6,12 @@ import json
 import os
 import re
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from autograder.judge import results_file
-from autograder.judge.feedback import IMPORT, NOT_IMPLEMENTED, RAISED
+from autograder.judge.results_file import IMPORT, NOT_IMPLEMENTED, RAISED
 from autograder.judge.scores import Scores, TestResult
 
 SECTION_HINT = "not implemented yet"
@@ -38,15 +39,15 @@ def score_table(scores: Scores) -> str:
     return "\n".join(lines)
 
 
-def same_failure(result: TestResult) -> str:
+def same_failure(kind: str, details: Mapping[str, Any], text: str) -> str:
     """What tests that failed for the same reason share, so that they share one entry, from the
-    failure's fields: an error's type, the student's lines and the cause (not its numbers,
-    which follow the call), else the likely cause named, else the whole text."""
-    details = result.details
-    cause = details.get("cause", "")
-    if result.failure == RAISED:
-        return "\n".join([f"raised {details.get('error', '')}", *details.get("mine", []), cause])
-    return f"cause: {cause}" if cause else result.output.strip()
+    failure's kind and fields (autograder.judge.feedback.Failure): an error's type, the student's
+    lines and the cause (not its numbers, which follow the call), else the likely cause named,
+    else the whole ``text``."""
+    cause = str(details.get("cause", ""))
+    if kind == RAISED:
+        return "\n".join([f"raised {details.get('error', '')}", *map(str, details.get("mine", [])), cause])
+    return f"cause: {cause}" if cause else text.strip()
 
 
 HELD_BACK = ("hidden test: what it called and what came back are shown once grades are "
@@ -72,7 +73,7 @@ def _failure_entries(failed: list[TestResult], show_hidden: bool = False) -> lis
     groups: dict[str, list[TestResult]] = {}
     for r in sorted(failed, key=lambda r: r.hidden):  # stable: the suites' order within each
         if show_hidden or not r.hidden:
-            groups.setdefault(same_failure(r.output), []).append(r)
+            groups.setdefault(same_failure(r.failure, r.details, r.output), []).append(r)
     entries = []
     for same in groups.values():
         first = same[0]

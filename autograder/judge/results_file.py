@@ -17,6 +17,12 @@ from typing import Any
 # A grading's status where it stopped short (results.json's extra_data["status"]); the class
 # statuses (autograder.coursework.statuses) use the same words.
 TIMEOUT, GRADER_ERROR = "timeout", "grader-error"
+# The kinds of failure a results.json test carries (extra_data["kind"]): a wrong value, a
+# function not written yet, a missing name, an error raised, the module not imported, a call
+# past its own limit ("timeout") or past the whole submission's ("budget"), a sandbox that died,
+# and the grader's own failure (autograder.judge.feedback.Failure makes them).
+WRONG, NOT_IMPLEMENTED, MISSING, RAISED, IMPORT = "wrong", "not-implemented", "missing", "raised", "import"
+CALL_TIMEOUT, BUDGET, CRASHED, GRADER = TIMEOUT, "budget", "crashed", "grader"
 NOT_GRADED = "Not graded: "
 LOOK = ("\nThe grader could not grade this submission, so it scores 0 for now. Your instructor "
         "can see why and will look at it.")
