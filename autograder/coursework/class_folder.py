@@ -22,7 +22,6 @@ import hashlib
 import io
 import json
 import os
-import select
 import shutil
 import signal
 import subprocess
@@ -42,11 +41,13 @@ from autograder.judge import reference, results_file
 from autograder.judge.report import dumps, plain_output, text_report, write_atomic
 from autograder.judge.scores import Scores, TestResult
 from autograder.launch import walls
+from autograder.sandbox import frames
 
 SUFFIXES = names.SUFFIXES
 PREFERRED = ("xor_net.py", "xor_net.ipynb")  # in a student's folder with several files
 RESULTS, TEXT, FINGERPRINT, LOG = gradebook.RESULTS, "results.txt", ".sha256", "grader.log"
 GRADEBOOK = gradebook.FILE
+MAX_REPLY = 1 << 10  # a grader process's reply: its exit status
 
 
 def configure(group: Any) -> None:
@@ -346,32 +347,23 @@ class Worker:
             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             pass_fds=[reply_end], env=env, start_new_session=True)
         os.close(reply_end)
-        self._replies, self._pending = replies, b""
+        self._replies = replies
         self.graded = 0
 
     def grade(self, argv: list[str], log: Path, limit: float) -> int:
         """The exit status of ``grade ARGV`` (its output in ``log``); TimeoutError after ``limit``
         seconds; EOFError if the worker died."""
         log.write_bytes(b"")
-        request = json.dumps({"argv": argv, "log": str(log)}) + "\n"
-        try:
-            assert self.process.stdin is not None
-            self.process.stdin.write(request.encode())
-            self.process.stdin.flush()
-        except OSError:
-            raise EOFError from None
         deadline = time.monotonic() + limit
-        while b"\n" not in self._pending:
-            ready, _, _ = select.select([self._replies], [], [], max(deadline - time.monotonic(), 0))
-            if not ready:
-                raise TimeoutError
-            chunk = os.read(self._replies, 4096)
-            if not chunk:
-                raise EOFError
-            self._pending += chunk
-        line, _, self._pending = self._pending.partition(b"\n")
+        request = json.dumps({"argv": argv, "log": str(log)}).encode()
+        assert self.process.stdin is not None
+        try:
+            frames.write_frame(self.process.stdin.fileno(), request, deadline)
+            reply = frames.read_frame(self._replies, MAX_REPLY, deadline)
+        except (OSError, frames.FrameTooLarge):  # its end closed, or not the reply it owes
+            raise EOFError from None
         self.graded += 1
-        return int(json.loads(line)["code"])
+        return int(json.loads(reply)["code"])
 
     def kill(self) -> int | None:
         """Stop it now, its sandbox with it; its exit status."""
