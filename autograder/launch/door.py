@@ -322,6 +322,15 @@ class SandboxProcess:
 
     # -- messages -------------------------------------------------------------
 
+    def _next_message(self, deadline: float, expected: tuple[type, ...]) -> tuple[Any, int]:
+        """The child's next message of an ``expected`` type or a Question, and its frame's size,
+        within the deadline and the protocol's bounds."""
+        try:
+            raw = frames.read_frame(self._replies, protocol.MAX_FRAME, deadline)
+        except frames.FrameTooLarge as error:
+            raise ProtocolError(str(error)) from None
+        return protocol.parse(raw, (*expected, Question)), len(raw)
+
     def _exchange(self, question: protocol.Message | None, seconds: float, call: Call | None, doing: str,
                   since: float | None = None, expected: tuple[type, ...] = (Reply,)) -> Any:
         """Send ``question`` (None: it was sent at ``since``), then the next message of an
@@ -338,11 +347,7 @@ class SandboxProcess:
             if question is not None:
                 frames.write_all(self._requests, protocol.framed(question), deadline)
             while True:
-                try:
-                    raw = frames.read_frame(self._replies, protocol.MAX_FRAME, deadline)
-                except frames.FrameTooLarge as error:
-                    raise ProtocolError(str(error)) from None
-                message = protocol.parse(raw, (*expected, Question))
+                message, size = self._next_message(deadline, expected)
                 if isinstance(message, WallsUp):  # no submission code has run yet
                     return message
                 if not isinstance(message, Question):
@@ -352,11 +357,8 @@ class SandboxProcess:
                         self._kill()
                         raise SubmissionError(call, "crashed", ErrorReport("ProcessExit", self.events[-1]))
                     return message
-                budget.charge(len(raw))
-                asked = time.monotonic()
-                answer = self._answer(call, message)
-                took = time.monotonic() - asked
-                self.lending_spent += took
+                budget.charge(size)
+                answer, took = self._answer_timed(call, message)
                 deadline = min(deadline + took, budget_end)
                 frames.write_all(self._requests, protocol.framed(answer), deadline)
         except TimeoutError:
@@ -387,6 +389,14 @@ class SandboxProcess:
             raise SubmissionError(call, "crashed", ErrorReport("ProcessExit", message)) from None
         finally:
             self.spent += time.monotonic() - started
+
+    def _answer_timed(self, call: Call | None, question: Question) -> tuple[Answer, float]:
+        """The answer to a stand-in's question, and the judge's seconds spent on it."""
+        asked = time.monotonic()
+        answer = self._answer(call, question)
+        took = time.monotonic() - asked
+        self.lending_spent += took
+        return answer, took
 
     def _answer(self, call: Call | None, question: Question) -> Answer:
         if call is None or self.lender is None:
