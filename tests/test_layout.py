@@ -141,3 +141,33 @@ def test_code_and_docs_name_no_file_that_is_not_in_the_repository():
                      if re.search(r"\bSPEC\b(?! ?_)|\.\./shared", text))
     assert not missing, "\n".join(missing)
     assert not outside, outside
+
+
+# The modules of coursework/ that may use regular expressions, each with its reason: the rest
+# read results.json's fields, never its sentences (autograder.judge.results_file).
+REGEX_ALLOWED = {"autograder.coursework.spreadsheet": "tells a number from text in a spreadsheet cell"}
+
+
+def imports_re(path: Path) -> bool:
+    return any(isinstance(node, ast.Import) and any(a.name == "re" for a in node.names)
+               or isinstance(node, ast.ImportFrom) and node.module == "re"
+               for node in ast.walk(ast.parse(path.read_text())))
+
+
+def test_coursework_parses_no_report_text_with_regular_expressions():
+    users = {name for name, path in MODULES.items() if room_of(name) == "coursework" and imports_re(path)}
+    assert users <= set(REGEX_ALLOWED), sorted(users - set(REGEX_ALLOWED))
+    assert imports_re(PACKAGE / "coursework" / "spreadsheet.py")  # the check sees an import of re
+
+
+def test_the_statuses_read_fields_not_messages():
+    """A status comes from results.json's fields (kind, status, reason, line): no test's or
+    result's output or name is read, and no text is searched, so nothing printed changes it."""
+    tree = ast.parse((PACKAGE / "coursework" / "statuses.py").read_text())
+    strings = {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+    searched = {n.func.attr for n in ast.walk(tree) if isinstance(n, ast.Call)
+                and isinstance(n.func, ast.Attribute)
+                and n.func.attr in ("startswith", "endswith", "removeprefix", "find", "search", "match",
+                                    "split", "partition", "splitlines")}
+    assert not strings & {"output", "name"} and not searched, (strings & {"output", "name"}, searched)
+    assert not imports_re(PACKAGE / "coursework" / "statuses.py")
