@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from autograder import SECTIONS
+from autograder.judge.report import write_atomic
 
 WORKFLOW = Path(".github") / "workflows" / "classroom.yml"
 SUBMISSION = "exercises/xor_net.py"
@@ -83,7 +84,6 @@ def workflow(points: dict[str, float], timeout: int) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from autograder.coursework.class_folder import section_points
-    from autograder.judge.report import write_atomic
 
     repo = Path(args.repo)
     if not repo.is_dir():

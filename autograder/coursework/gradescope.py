@@ -25,6 +25,7 @@ option on (each report then says that no wall held the code).
 """
 
 import argparse
+import importlib.util
 import json
 import os
 import stat
@@ -32,12 +33,21 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 import zipfile
+from importlib import metadata
 from pathlib import Path
 
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
 from autograder import KIT_ROOT, PACKAGE_DIR, SOLUTION_PATH
+from autograder.coursework.class_folder import PREFERRED, pick_file
+from autograder.coursework.names import walk
 from autograder.judge import results_file, seeds
 from autograder.judge.library_programs import LIBRARY_DIR
+from autograder.judge.report import dumps, write_atomic
+from autograder.launch import walls as kernel
 
 ROOT = Path(os.environ.get("XOR_KIT_GRADESCOPE_ROOT", "/autograder"))
 VENV = "/opt/xor-kit-venv"  # outside /autograder, so that a sandbox's uid can run its Python
@@ -109,12 +119,6 @@ def _add_script(archive: zipfile.ZipFile, name: str, text: str) -> None:
 
 def pinned_requirements() -> list[str]:
     """``name==version`` for every package the kit needs, theirs included, as installed here."""
-    import tomllib
-    from importlib import metadata
-
-    from packaging.requirements import Requirement
-    from packaging.utils import canonicalize_name
-
     project = tomllib.loads((KIT_ROOT / "pyproject.toml").read_text())["project"]
     queue = [(Requirement(r), "") for r in project["dependencies"]]
     pins: dict[str, str] = {}
@@ -224,13 +228,10 @@ exit 0
 
 def prepare(source: Path = KIT_ROOT, root: Path = ROOT, walls: str = REQUIRE) -> int:
     """Grade the reference once (it must score full marks), then lock the kit away."""
-    if walls == REQUIRE:
-        from autograder.launch import walls as kernel
-
-        if refusal := kernel.refusal():
-            print(f"prepare: {refusal}\nprepare: this container starts no kernel wall; build the zip "
-                  f"with `python -m autograder gradescope {UNSAFE}` to grade here anyway", file=sys.stderr)
-            return 1
+    if walls == REQUIRE and (refusal := kernel.refusal()):
+        print(f"prepare: {refusal}\nprepare: this container starts no kernel wall; build the zip "
+              f"with `python -m autograder gradescope {UNSAFE}` to grade here anyway", file=sys.stderr)
+        return 1
     result = grade(SOLUTION_PATH, walls) or {}
     if not result or result["score"] != result["max_score"]:
         failed = [t["name"] for t in result.get("tests", []) if t.get("status") != "passed"]
@@ -258,7 +259,6 @@ def lock_down(source: Path, root: Path) -> None:
     namespace binds the kit in: the folders down to the package and the modules the
     sandbox imports (and their compiled files); and JAX's library programs, which its
     sandbox reads (unreadable, JAX would print a warning into every student's result)."""
-    import importlib.util
 
     modules = sandbox_modules(source)
     for path in [source, *source.rglob("*")]:
@@ -287,9 +287,6 @@ def find_submission(folder: Path) -> Path | str:
     """The file to grade: as a batch finds it in a student's folder, else xor_net.py or
     xor_net.ipynb anywhere below (a whole repository handed in; the shallowest), walked as
     autograder.coursework.names walks; or why there is none."""
-    from autograder.coursework.class_folder import PREFERRED, pick_file
-    from autograder.coursework.names import walk
-
     found = pick_file(folder)
     if isinstance(found, Path):
         return found
@@ -302,8 +299,6 @@ def find_submission(folder: Path) -> Path | str:
 
 def autograde(root: Path = ROOT, walls: str = REQUIRE) -> int:
     """Grade the submission in ``root``/submission into ``root``/results/results.json."""
-    from autograder.judge.report import dumps, write_atomic
-
     started = time.monotonic()
     found = find_submission(root / "submission")
     result = grade(found, walls) if isinstance(found, Path) else None

@@ -24,6 +24,10 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from autograder import EXERCISE_PATH, KIT_ROOT, PACKAGE_DIR, SOLUTION_PATH
+from autograder.authoring.stubs import BEGIN, END
+from autograder.judge.answers import PUBLIC_ANSWERS, RELEASE_ANSWERS_DIR, AnswerBook
+from autograder.judge.seeds import FIXED
+from autograder.judge.submissions import ReferenceSubmission
 
 HIDDEN_SUITES = ("test_hidden.py",)  # the only modules with tests marked hidden
 # Commands that need the reference or the instructor's tools; the command list skips them.
@@ -103,10 +107,7 @@ def copy_kit(target: Path) -> None:
 def record_public_answers(target: Path) -> tuple[float, int]:
     """Grade the reference with the public tests, recording every answer the reference gives
     into the release's answer file; return the public points and the number of answers."""
-    from autograder.judge.answers import PUBLIC_ANSWERS, RELEASE_ANSWERS_DIR, AnswerBook
-    from autograder.judge.grading import grade_file
-    from autograder.judge.seeds import FIXED
-    from autograder.judge.submissions import ReferenceSubmission
+    from autograder.judge.grading import grade_file  # imports pytest: 0.15 s at every command's start
 
     path = target / RELEASE_ANSWERS_DIR.relative_to(KIT_ROOT) / PUBLIC_ANSWERS
     book = AnswerBook(path)
@@ -139,8 +140,6 @@ def declared_points(paths: Iterable[Path]) -> float:
 def solution_lines(solution: Path = SOLUTION_PATH) -> set[str]:
     """The reference's own lines: those inside ``### BEGIN/END SOLUTION``, stripped, without
     the ones too short to mean anything (a lone bracket, a blank)."""
-    from autograder.authoring.stubs import BEGIN, END
-
     regions = [part.split(END)[0] for part in solution.read_text().split(BEGIN)[1:]]
     lines = {line.strip() for region in regions for line in region.splitlines()}
     return {line for line in lines if sum(c.isalnum() for c in line) >= 8}
