@@ -363,6 +363,8 @@ class Worker:
         try:
             frames.write_frame(self.process.stdin.fileno(), request, deadline)
             reply = frames.read_frame(self._replies, MAX_REPLY, deadline)
+        except TimeoutError:  # an OSError too, but the worker is alive: past the student's time
+            raise
         except (OSError, frames.FrameTooLarge):  # its end closed, or not the reply it owes
             raise EOFError from None
         self.graded += 1
