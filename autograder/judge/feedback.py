@@ -86,8 +86,6 @@ class Feedback(AssertionError):
         self.cause = cause
 
 
-
-
 @dataclass(frozen=True)
 class Failure:
     """A failed test: the text a student reads, and its parts as fields (the plugin keeps them in

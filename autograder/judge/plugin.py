@@ -154,11 +154,6 @@ def failure_for(error: BaseException, exercise: str) -> Failure | None:
     return None
 
 
-def message_for(error: BaseException, exercise: str) -> str | None:
-    failure = failure_for(error, exercise)
-    return failure.text if failure else None
-
-
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     report = yield
