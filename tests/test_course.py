@@ -456,3 +456,49 @@ def test_a_regrade_moving_one_grade_in_leaves_a_student_named_like_its_old_copy_
     assert waiting.read_text() == "carol.old: new grade"
     regrade.install(waiting.parent, tmp_path / "carol.old")
     assert (tmp_path / "carol.old" / "results.txt").read_text() == "carol.old: new grade"
+
+
+def test_printed_words_of_the_grader_change_no_status():
+    """Statuses read results.json's fields, never its sentences: a student who prints the
+    grader's words for a stopped grading (tests/corpus/hostile/print_the_grader_was_stopped.py)
+    keeps the status its tests earn. Fast: the results.json is the report's, from made-up scores."""
+    from autograder.coursework.statuses import GRADED, Status, status_of
+    from autograder.judge.report import results_json
+    from autograder.judge.scores import Scores, TestResult
+
+    source = CORPUS / "hostile" / "print_the_grader_was_stopped.py"
+    words = re.findall(r'print\("([^"]+)"\)', source.read_text())
+    assert any("the grader was stopped after" in w for w in words), words
+    scores = Scores(results=[TestResult("relu: keeps positives", "relu", 2.0, False, passed=True)],
+                    printed="\n".join(words))
+    result = results_json(scores, 1.0)
+    assert all(w in result["output"] for w in words)
+    assert status_of(result, source) == Status(GRADED)
+
+
+def test_the_graders_own_stops_are_fields_of_the_results():
+    """A stop is a status field: the grader's (no tests), the whole submission's time (with
+    tests), an import failure's line; a failed call's kind, whatever its words."""
+    from autograder.coursework.statuses import GRADER_ERROR, IMPORT_ERROR, TIMEOUT, Status, status_of
+    from autograder.judge import results_file
+    from autograder.judge.report import results_json
+    from autograder.judge.scores import Scores, TestResult
+
+    stopped = results_file.not_graded("the grader was stopped after 2 s on this submission", 100, 2.0,
+                                      results_file.TIMEOUT)
+    assert status_of(stopped) == Status(TIMEOUT, "the grader was stopped after 2 s on this submission")
+    crashed = results_file.not_graded("the grader was stopped after 2 s (it said so)", 100, 2.0)
+    assert status_of(crashed).kind == GRADER_ERROR
+    imported = TestResult("relu: a", "relu", 1.0, False, output="Your module ...", failure="import",
+                          details={"line": 7, "summary": "SyntaxError: invalid syntax"})
+    assert status_of(results_json(Scores(results=[imported]), 1.0), "hw.py") == Status(
+        IMPORT_ERROR, "hw.py, line 7: SyntaxError: invalid syntax")
+    ran_out = "the time for this whole submission (3 s) ran out"
+    assert status_of(results_json(Scores(results=[imported], stopped=ran_out), 1.0)) == Status(
+        TIMEOUT, "xor_net.py, line 7: SyntaxError: invalid syntax")
+    slow = TestResult("loss: b", "loss", 1.0, False, output="Called loss", failure="timeout")
+    passed = TestResult("relu: b", "relu", 1.0, False, passed=True, output=ran_out)
+    assert status_of(results_json(Scores(results=[passed, slow]), 1.0)) == Status(
+        TIMEOUT, "loss ran past its time limit in 1 test(s)")
+    budget = TestResult("loss: c", "loss", 1.0, False, failure="budget", details={"reason": ran_out})
+    assert status_of(results_json(Scores(results=[passed, budget]), 1.0)) == Status(TIMEOUT, ran_out)

@@ -27,7 +27,7 @@ def _scores(*results: Result, printed: str = "") -> Scores:
 def _hidden_failure() -> Result:
     return Result("relu: empty and five axis inputs", "relu", 1.0, hidden=True,
                       output=f"Called relu(x) with {SECRET_INPUT}\n  got shape: (12,)\n"
-                             "Likely cause: a flatten")
+                             "Likely cause: a flatten", failure="wrong", details={"cause": "a flatten"})
 
 
 def test_a_hidden_test_is_shown_by_name_and_points_only_unless_asked():
@@ -51,7 +51,7 @@ def test_results_json_marks_hidden_tests_and_the_pages_helper_holds_them_back():
 
 def test_a_module_that_cannot_be_imported_is_one_entry():
     error = "Your module could not be imported, so none of its functions could be graded: SyntaxError"
-    results = [Result(f"{e}: t{i}", e, 1.0, False, output=error) for i, e in
+    results = [Result(f"{e}: t{i}", e, 1.0, False, output=error, failure="import") for i, e in
                enumerate(["relu", "relu", "predict", "loss", "xor"])]
     text = text_report(_scores(*results), 1.0)
     assert text.count("SyntaxError") == 1, text
@@ -102,7 +102,7 @@ def test_a_training_gone_wrong_blames_the_first_wrong_function(path, blamed):
     start = {k: (0.5 * rng.standard_normal(s)).astype(np.float32)
              for k, s in {"w1": (16, 2), "b1": (16,), "w2": (1, 16), "b2": (1,)}.items()}
     cause = diagnosis.first_wrong(_module(path), start, start)
-    assert cause.startswith(f"\nLikely cause: your {blamed}"), cause
+    assert cause.startswith(f"your {blamed}"), cause
     if blamed == "update":
         assert "added the gradient" in cause
 
@@ -153,12 +153,14 @@ def test_a_notebook_error_names_the_cell_line_and_the_function():
 
 
 def test_a_notebook_cell_shows_one_error_once():
+    from autograder.judge.feedback import Failure
     from autograder.judge.notebook_checks import one_per_cause
 
     error = "\n  it raised TypeError: bad operand\nIn your code:\n  line 3, in relu: return x.nope"
-    messages = [f"Called relu(x) with x: [{i}]" + error for i in range(7)]
-    messages.append("Called predict(x)\nLikely cause: b2")
-    shown = one_per_cause(messages)
+    failures = [Failure("raised", f"Called relu(x) with x: [{i}]" + error, error="TypeError",
+                        mine=("line 3, in relu: return x.nope",)) for i in range(7)]
+    failures.append(Failure("wrong", "Called predict(x)\nLikely cause: b2", cause="b2"))
+    shown = one_per_cause(failures)
     assert len(shown) == 2 and shown[0].startswith("Called relu(x) with x: [0]")
     assert "The same in 6 more tests" in shown[0]
 
@@ -182,3 +184,34 @@ def test_a_converted_notebook_error_says_cell_and_line(tmp_path):
     except SyntaxError as error:
         report = report_error(error, str(path))
     assert report.where == "cell 4, line 1: def relu(x)" and "line 7" not in report.message, report
+
+
+def test_a_failure_carries_the_parts_its_text_shows():
+    """The report groups by these fields, and the class statuses read them: they say what the
+    text says, and a student's text in them (a message) is never where a kind comes from."""
+    from autograder.judge.feedback import Feedback, failure_of
+    from autograder.judge.plugin import failure_for
+    from autograder.launch.door import SubmissionError
+    from autograder.sandbox.calls import Call, ErrorReport
+
+    call = Call("relu", (np.array([1.0, 2.0], np.float32),))
+    where = "line 3, in relu: if x > 0:"
+    bool_error = ErrorReport("TracerBoolConversionError", "no", where)
+    raised = failure_of(SubmissionError(call, "raised", bool_error), "relu")
+    assert (raised.kind, raised.error, raised.mine) == ("raised", "TracerBoolConversionError", (where,))
+    assert raised.text.endswith("Likely cause: " + raised.cause) and "jnp.where" in raised.cause
+    syntax = ErrorReport("SyntaxError", "invalid syntax (xor_net.py, line 58)", "line 58: def f(:")
+    imported = failure_of(SubmissionError(None, "import", syntax), "relu")
+    assert (imported.kind, imported.line, imported.summary) == ("import", 58, "SyntaxError: invalid syntax")
+    crash = ErrorReport("ValueError", "the grader was stopped after 1 s", "line 9, in <module>: raise")
+    assert failure_of(SubmissionError(None, "import", crash), "relu").line == 9
+    stub = ErrorReport("NotImplementedError", "relu: not implemented yet", "")
+    assert failure_of(SubmissionError(call, "raised", stub), "relu").kind == "not-implemented"
+    assert failure_of(SubmissionError(call, "raised", stub), "predict").kind == "not-implemented"
+    hung = ErrorReport("TimeoutError", "no answer after 5 s")
+    slow = failure_of(SubmissionError(call, "timeout", hung), "relu")
+    assert (slow.kind, slow.reason) == ("timeout", "no answer after 5 s")
+    wrong = failure_for(Feedback("Called relu(x)\n  got: 1", cause="a flatten"), "relu")
+    assert wrong is not None and (wrong.kind, wrong.cause) == ("wrong", "a flatten")
+    assert wrong.text == "Called relu(x)\n  got: 1\nLikely cause: a flatten"
+    assert failure_for(RuntimeError("a bug of the grader's"), "relu") is None

@@ -88,9 +88,10 @@ def test_json_goes_to_stdout_without_output(tmp_path):
 
 # The report's presentation, on results made up here (no grading needed).
 
-def _result(name: str, output: str = "", passed: bool = False, hidden: bool = False) -> Result:
+def _result(name: str, output: str = "", passed: bool = False, hidden: bool = False, failure: str = "",
+            **details) -> Result:
     return Result(name=name, exercise=name.split(":")[0], points=1.0, hidden=hidden,
-                      passed=passed, output=output)
+                  passed=passed, output=output, failure=failure, details=details)
 
 
 def test_the_score_table_is_aligned_for_one_exercise():
@@ -101,9 +102,12 @@ def test_the_score_table_is_aligned_for_one_exercise():
 
 def test_the_same_error_in_several_tests_is_one_entry_public_first():
     error = "\n  it raised ValueError: {}\nIn your code:\n  line 3, in relu: if x > 0:\nLikely cause: an if"
-    results = [_result("relu: hidden one", "Called relu(x) with x: []" + error.format("empty"), hidden=True),
-               _result("relu: first", "Called relu(x) with x: [1, 2]" + error.format("of [1, 2]")),
-               _result("relu: second", "Called relu(x) with x: [3]" + error.format("of [3]"))]
+    fields = {"failure": "raised", "error": "ValueError", "mine": ["line 3, in relu: if x > 0:"],
+              "cause": "an if"}
+    results = [_result("relu: hidden one", "Called relu(x) with x: []" + error.format("empty"), hidden=True,
+                       **fields),
+               _result("relu: first", "Called relu(x) with x: [1, 2]" + error.format("of [1, 2]"), **fields),
+               _result("relu: second", "Called relu(x) with x: [3]" + error.format("of [3]"), **fields)]
     text = text_report(Scores(results=results, submission="s.py"), 1.0, show_hidden=True)
     assert text.count("  x ") == 1, text
     assert "the same error in 3 tests of relu" in text

@@ -21,7 +21,6 @@ import contextlib
 import hashlib
 import json
 import os
-import select
 import shutil
 import signal
 import subprocess
@@ -33,18 +32,25 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tqdm import tqdm
+
 from autograder.coursework import gradebook, names, regrade, settings, similarity
 from autograder.coursework.bad_input import BadInput
-from autograder.coursework.statuses import GRADED, IMPORT_ERROR, NOT_GRADED, Status, status_of
+from autograder.coursework.statuses import GRADED, IMPORT_ERROR, Status, status_of
 from autograder.files import MAX_SUBMISSION_BYTES, SubmissionFileError, private_folder, read_submission
-from autograder.judge import reference
+from autograder.judge import reference, results_file
 from autograder.judge.marks import section_points, total_points
+from autograder.judge.report import dumps, plain_output, text_report, write_atomic
+from autograder.judge.scores import Scores, TestResult
+from autograder.judge.submissions import BLOCKED_ENV, Limits
 from autograder.launch import walls
+from autograder.sandbox import frames
 
 SUFFIXES = names.SUFFIXES
 PREFERRED = ("xor_net.py", "xor_net.ipynb")  # in a student's folder with several files
 RESULTS, TEXT, FINGERPRINT, LOG = gradebook.RESULTS, "results.txt", ".sha256", "grader.log"
 GRADEBOOK = gradebook.FILE
+MAX_REPLY = 1 << 10  # a grader process's reply: its exit status
 
 
 def configure(group: Any) -> None:
@@ -144,26 +150,25 @@ def find_entries(folder: Path, skip: tuple[Path, ...] = ()) -> list[Entry]:
     return sorted(found, key=lambda e: names.key(e.student))
 
 
-def error_result(reason: str, max_score: float, seconds: float) -> dict:
-    """A results.json for a submission the grader could not grade: no tests, a zero, the reason."""
-    return {"score": 0.0, "max_score": max_score, "execution_time": round(seconds, 2),
-            "output_format": "text", "visibility": "visible",
-            "output": f"{NOT_GRADED}{reason}\nThe grader could not grade this submission, so it "
-                      "scores 0 for now. Your instructor can see why and will look at it.",
-            "tests": []}
+@dataclass(frozen=True)
+class Ungraded:
+    """Why a submission has no grade of its own; ``status``: results_file.TIMEOUT when the grader
+    ran out of time, else GRADER_ERROR."""
+
+    reason: str
+    status: str = results_file.GRADER_ERROR
 
 
-def scores_from_result(result: dict, submission: str):
+def scores_from_result(result: dict, submission: str) -> Scores:
     """The Scores behind a results.json, so that the text report is report.text_report's."""
-    from autograder.judge.report import plain_output
-    from autograder.judge.scores import Scores, TestResult
-
     scores = Scores(submission=submission)
     for test in result.get("tests", []):
+        fields = dict(results_file.extra_of(test))
         scores.results.append(TestResult(
-            name=test["name"], exercise=test["name"].split(":")[0], points=float(test["max_score"]),
+            name=test["name"], exercise=results_file.exercise_of(test), points=float(test["max_score"]),
             hidden=test.get("visibility") == "after_published", passed=test["status"] == "passed",
-            output=plain_output(test)))
+            output=plain_output(test), failure=str(fields.pop("kind", "")),
+            details={k: v for k, v in fields.items() if k != "exercise"}))
     if result.get("output"):
         scores.events.append(result["output"])
     scores.wall = wall_of(result)
@@ -180,8 +185,6 @@ def wall_of(result: dict) -> str:
 
 def text_of(result: dict, submission: str) -> str:
     """results.txt: plain text, the report of a single file's grade (no HTML, no images)."""
-    from autograder.judge.report import text_report
-
     status = status_of(result, submission)
     if status.kind == IMPORT_ERROR:
         return (f"Grade for {submission}: 0 / {result.get('max_score', 0):g} (import-error)\n\n"
@@ -221,17 +224,15 @@ class Runner:
 
     def grade(self, entry: Entry) -> Status | None:
         """Grade one student; its status, or None if the run was stopped meanwhile."""
-        from autograder.judge.report import dumps, write_atomic
-
         regrade.recover(self.out, entry.student)
         folder = regrade.staging(self.out, entry.student)  # the old grade stays until this one is whole
         started = time.monotonic()
-        reason, source = entry.problem or None, b""
+        reason, source = Ungraded(entry.problem) if entry.problem else None, b""
         if reason is None:
             try:  # read once: the bytes hashed are the bytes graded, whatever happens to the file
                 source = read_submission(entry.source)
             except SubmissionFileError as error:
-                reason = str(error)
+                reason = Ungraded(str(error))
         fingerprint = hashlib.sha256(source).hexdigest() if entry.source else ""
         key = regrade.key_of(fingerprint, self.kit, self.grade_options)
         reason = reason or self._run_copy(entry, source, folder)
@@ -242,9 +243,10 @@ class Runner:
             try:
                 result = json.loads((folder / RESULTS).read_text())
             except (OSError, ValueError) as error:
-                reason = f"the grader wrote no readable results ({type(error).__name__})"
+                reason = Ungraded(f"the grader wrote no readable results ({type(error).__name__})")
         if reason is not None:
-            result = error_result(reason, self.max_score, time.monotonic() - started)
+            result = results_file.not_graded(reason.reason, self.max_score, time.monotonic() - started,
+                                             reason.status)
             write_atomic(folder / RESULTS, dumps(result))
         write_atomic(folder / TEXT, text_of(result, str(entry.source or self.out / entry.student)))
         write_atomic(folder / FINGERPRINT, fingerprint + "\n")
@@ -253,7 +255,7 @@ class Runner:
         regrade.install(folder, self.out / entry.student)
         return status_of(result, entry.source)
 
-    def _run_copy(self, entry: Entry, source: bytes, folder: Path) -> str | None:
+    def _run_copy(self, entry: Entry, source: bytes, folder: Path) -> Ungraded | None:
         """Grade ``source`` from a private copy under the submission's own name."""
         assert entry.source is not None
         private = private_folder("xor-class-")
@@ -264,7 +266,7 @@ class Runner:
         finally:
             shutil.rmtree(private, ignore_errors=True)
 
-    def _run(self, source: Path, folder: Path) -> str | None:
+    def _run(self, source: Path, folder: Path) -> Ungraded | None:
         """Grade ``source`` in this thread's worker; None if it wrote a grade, else why not."""
         argv = [str(source), "--format", "json", "--output", str(folder / RESULTS), *self.options]
         with self._lock:
@@ -285,12 +287,13 @@ class Runner:
                 self._mine.worker = None
             code = worker.kill()
             if isinstance(error, TimeoutError):
-                return f"the grader was stopped after {self.limit:g} s on this submission"
+                return Ungraded(f"the grader was stopped after {self.limit:g} s on this submission",
+                                results_file.TIMEOUT)
         if self.stopping.is_set() or code == 0:
             return None
         lines = [line for line in (folder / LOG).read_text(errors="replace").splitlines() if line.strip()]
         last = lines[-1].strip().removeprefix("error: ") if lines else ""
-        return f"the grader exited with status {code}" + (f" ({last[:300]})" if last else "")
+        return Ungraded(f"the grader exited with status {code}" + (f" ({last[:300]})" if last else ""))
 
     def stop(self) -> None:
         """Stop every grading now (an interrupted run)."""
@@ -321,32 +324,25 @@ class Worker:
             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             pass_fds=[reply_end], env=env, start_new_session=True)
         os.close(reply_end)
-        self._replies, self._pending = replies, b""
+        self._replies = replies
         self.graded = 0
 
     def grade(self, argv: list[str], log: Path, limit: float) -> int:
         """The exit status of ``grade ARGV`` (its output in ``log``); TimeoutError after ``limit``
         seconds; EOFError if the worker died."""
         log.write_bytes(b"")
-        request = json.dumps({"argv": argv, "log": str(log)}) + "\n"
-        try:
-            assert self.process.stdin is not None
-            self.process.stdin.write(request.encode())
-            self.process.stdin.flush()
-        except OSError:
-            raise EOFError from None
         deadline = time.monotonic() + limit
-        while b"\n" not in self._pending:
-            ready, _, _ = select.select([self._replies], [], [], max(deadline - time.monotonic(), 0))
-            if not ready:
-                raise TimeoutError
-            chunk = os.read(self._replies, 4096)
-            if not chunk:
-                raise EOFError
-            self._pending += chunk
-        line, _, self._pending = self._pending.partition(b"\n")
+        request = json.dumps({"argv": argv, "log": str(log)}).encode()
+        assert self.process.stdin is not None
+        try:
+            frames.write_frame(self.process.stdin.fileno(), request, deadline)
+            reply = frames.read_frame(self._replies, MAX_REPLY, deadline)
+        except TimeoutError:  # an OSError too, but the worker is alive: past the student's time
+            raise
+        except (OSError, frames.FrameTooLarge):  # its end closed, or not the reply it owes
+            raise EOFError from None
         self.graded += 1
-        return int(json.loads(line)["code"])
+        return int(json.loads(reply)["code"])
 
     def kill(self) -> int | None:
         """Stop it now, its sandbox with it; its exit status."""
@@ -392,8 +388,7 @@ def _interrupt(signum: int, frame: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from autograder.judge.grading import limit_options
-    from autograder.judge.submissions import BLOCKED_ENV, Limits
+    from autograder.judge.grading import limit_options  # imports pytest: 0.15 s at every command's start
 
     folder = Path(args.path).resolve()
     out = Path(args.out).resolve() if args.out else folder.parent / f"{folder.name}-grades"
@@ -442,8 +437,6 @@ def run(args: argparse.Namespace) -> int:
 def grade_all(runner: "Runner", pending: list[Entry], total: int, jobs: int) -> bool:
     """Grade ``pending``, ``jobs`` at a time, with a progress bar; False when interrupted
     (Ctrl-C or SIGTERM), every grader stopped and each student's grade old or new, whole."""
-    from tqdm import tqdm
-
     previous = signal.signal(signal.SIGTERM, _interrupt)
     pool = ThreadPoolExecutor(max_workers=jobs)
     bar = tqdm(total=total, initial=total - len(pending), unit="student", desc="grading", file=sys.stderr)

@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 
 from autograder import SECTIONS
+from autograder.judge.marks import section_points
+from autograder.judge.report import write_atomic
 
 WORKFLOW = Path(".github") / "workflows" / "classroom.yml"
 SUBMISSION = "exercises/xor_net.py"
@@ -82,9 +84,6 @@ def workflow(points: dict[str, float], timeout: int) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from autograder.judge.marks import section_points
-    from autograder.judge.report import write_atomic
-
     repo = Path(args.repo)
     if not repo.is_dir():
         print(f"error: no such folder: {repo}", file=sys.stderr)

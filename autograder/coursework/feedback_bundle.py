@@ -17,9 +17,11 @@ from pathlib import Path
 from autograder import SECTIONS
 from autograder.coursework import course_options
 from autograder.coursework.bad_input import BadInput
+from autograder.coursework.class_folder import scores_from_result
 from autograder.coursework.gradebook import Row
 from autograder.coursework.statuses import GRADED, IMPORT_ERROR, MISSING, TIMEOUT
-from autograder.judge.report import HELD_BACK, same_failure
+from autograder.judge.report import HELD_BACK, same_failure, write_atomic
+from autograder.judge.results_file import exercise_of
 
 STYLE = ("body{font-family:sans-serif;max-width:52em;margin:2em auto;padding:0 1em}"
          "table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:.2em .6em;text-align:left}"
@@ -40,7 +42,7 @@ def section_table(row: Row) -> list[tuple[str, str, str]]:
     """(exercise, points, note) for each section, and the total."""
     most: dict[str, float] = {}
     for test in row.result.get("tests", []):
-        section = test["name"].split(":")[0]
+        section = exercise_of(test)
         most[section] = most.get(section, 0.0) + float(test["max_score"])
     changed = {o.exercise for o in row.overrides}
     lines = []
@@ -66,8 +68,6 @@ def adjustments(row: Row) -> list[str]:
 def failures(row: Row, show_hidden: bool = False) -> list[tuple[str, str]]:
     """(title, what it said) for each distinct failure, as results.txt groups them (tests
     that failed for the same reason share one); one line for a file that did not import."""
-    from autograder.coursework.class_folder import scores_from_result
-
     if row.status.kind in (IMPORT_ERROR, MISSING) or not row.result.get("tests"):
         return [(row.status.kind, row.status.message or "no grade")] if row.status.kind != GRADED else []
     failed = sorted((r for r in scores_from_result(row.result, row.student).results if not r.passed),
@@ -75,7 +75,8 @@ def failures(row: Row, show_hidden: bool = False) -> list[tuple[str, str]]:
     groups: dict[tuple[str, str], list] = {}
     for test in failed:
         held = test.hidden and not show_hidden
-        groups.setdefault((test.exercise, test.name if held else same_failure(test.output)), []).append(test)
+        key = test.name if held else same_failure(test.failure, test.details, test.output)
+        groups.setdefault((test.exercise, key), []).append(test)
     entries = []
     for same in groups.values():
         first, points = same[0], sum(t.points for t in same)
@@ -143,8 +144,6 @@ def html_page(row: Row, out: Path, name: str = "", show_hidden: bool = False) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    from autograder.judge.report import write_atomic
-
     try:
         out, rows, roster = course_options.load_rows(args)
     except BadInput as error:

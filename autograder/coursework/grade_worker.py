@@ -9,10 +9,10 @@ submission's code (what a sandbox sends back is plain data), so one grading cann
 next; the runner kills a worker that overruns a student's time limit and starts another for
 the next student.
 
-Protocol: a JSON line per submission on stdin, ``{"argv": [...], "log": PATH}`` (``grade``'s
-arguments); the grading's output goes to the file LOG; once the report is written, a JSON
-line ``{"code": N}`` (the exit status ``grade`` would have had) on the descriptor given as
-the only argument.
+Protocol: one frame (autograder.sandbox.frames) per submission on stdin, the JSON
+``{"argv": [...], "log": PATH}`` (``grade``'s arguments); the grading's output goes to the file
+LOG; once the report is written, a frame ``{"code": N}`` (the exit status ``grade`` would have
+had) on the descriptor given as the only argument.
 """
 
 import argparse
@@ -20,6 +20,11 @@ import json
 import os
 import sys
 import traceback
+
+from autograder.coursework import grade_command
+from autograder.sandbox import frames
+
+MAX_REQUEST = 1 << 20  # a grading's arguments: a few paths and options
 
 
 def grade(argv: list[str], log_path: str) -> int:
@@ -33,8 +38,6 @@ def grade(argv: list[str], log_path: str) -> int:
         os.dup2(log, 1)
         os.dup2(log, 2)
         try:
-            from autograder.coursework import grade_command
-
             parser = argparse.ArgumentParser(prog="python -m autograder grade")
             grade_command.configure(parser)
             return grade_command.run(parser.parse_args(argv))
@@ -54,13 +57,17 @@ def grade(argv: list[str], log_path: str) -> int:
 
 
 def main(reply_descriptor: int) -> int:
-    with os.fdopen(reply_descriptor, "w") as replies:
-        for line in sys.stdin:
-            request = json.loads(line)
+    requests = sys.stdin.fileno()
+    try:
+        while True:
+            try:
+                request = json.loads(frames.read_frame(requests, MAX_REQUEST))
+            except EOFError:  # the runner has no more work
+                return 0
             code = grade([str(a) for a in request["argv"]], str(request["log"]))
-            replies.write(json.dumps({"code": code}) + "\n")
-            replies.flush()
-    return 0
+            frames.write_frame(reply_descriptor, json.dumps({"code": code}).encode())
+    finally:
+        os.close(reply_descriptor)
 
 
 if __name__ == "__main__":

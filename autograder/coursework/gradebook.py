@@ -16,6 +16,7 @@ from autograder.coursework.bad_input import BadInput
 from autograder.coursework.late import Lateness, read_policy
 from autograder.coursework.roster import Roster, read_roster
 from autograder.coursework.settings import Settings
+from autograder.judge.results_file import exercise_of
 
 FILE = "gradebook.csv"
 RESULTS = "results.json"
@@ -45,7 +46,7 @@ class Row:
 def sections_of(result: dict) -> dict[str, float]:
     points: dict[str, float] = {}
     for test in result.get("tests", []):
-        section = test["name"].split(":")[0]
+        section = exercise_of(test)
         points[section] = points.get(section, 0.0) + float(test["score"])
     return {s: points[s] for s in SECTIONS if s in points}
 

@@ -25,6 +25,7 @@ option on (each report then says that no wall held the code).
 """
 
 import argparse
+import importlib.util
 import json
 import os
 import stat
@@ -32,13 +33,22 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 import zipfile
+from importlib import metadata
 from pathlib import Path
 
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
 from autograder import KIT_ROOT, SOLUTION_PATH
-from autograder.judge import seeds
+from autograder.coursework.class_folder import PREFERRED, pick_file
+from autograder.coursework.names import walk
+from autograder.judge import results_file, seeds
 from autograder.judge.library_programs import LIBRARY_DIR
 from autograder.judge.marks import total_points
+from autograder.judge.report import dumps, write_atomic
+from autograder.launch import walls as kernel
 
 ROOT = Path(os.environ.get("XOR_KIT_GRADESCOPE_ROOT", "/autograder"))
 VENV = "/opt/xor-kit-venv"  # outside /autograder, so that a sandbox's uid can run its Python
@@ -110,12 +120,6 @@ def _add_script(archive: zipfile.ZipFile, name: str, text: str) -> None:
 
 def pinned_requirements() -> list[str]:
     """``name==version`` for every package the kit needs, theirs included, as installed here."""
-    import tomllib
-    from importlib import metadata
-
-    from packaging.requirements import Requirement
-    from packaging.utils import canonicalize_name
-
     project = tomllib.loads((KIT_ROOT / "pyproject.toml").read_text())["project"]
     queue = [(Requirement(r), "") for r in project["dependencies"]]
     pins: dict[str, str] = {}
@@ -205,11 +209,15 @@ export PYTHONDONTWRITEBYTECODE=1  # no compiled files left readable beside the l
 mkdir -p "$ROOT/results"
 rm -f "$RESULTS"
 cd "$ROOT/source" && "$PYTHON" -m autograder.coursework.gradescope autograde @WALLS@
-if [ ! -s "$RESULTS" ]; then  # not even the explained zero: Python itself failed
+if [ ! -s "$RESULTS" ]; then  # no explained zero: the kit's one builder writes it if it imports
+    "$PYTHON" -m autograder.judge.results_file "$RESULTS" 2>/dev/null
+fi
+if [ ! -s "$RESULTS" ]; then  # not even that: Python itself fails, so the same zero, written here
     cat > "$RESULTS" <<'EOF'
 {"score": 0.0, "execution_time": 0, "output_format": "text", "visibility": "visible",
  "tests": [],
- "output": "Not graded: the autograder could not start (not your mistake). Your instructor can see why."}
+ "output": "Not graded: the autograder could not start (not your mistake). Your instructor can see why.",
+ "extra_data": {"status": "grader-error", "reason": "the autograder could not start"}}
 EOF
 fi
 exit 0
@@ -221,13 +229,10 @@ exit 0
 
 def prepare(source: Path = KIT_ROOT, root: Path = ROOT, walls: str = REQUIRE) -> int:
     """Grade the reference once (it must score full marks), then lock the kit away."""
-    if walls == REQUIRE:
-        from autograder.launch import walls as kernel
-
-        if refusal := kernel.refusal():
-            print(f"prepare: {refusal}\nprepare: this container starts no kernel wall; build the zip "
-                  f"with `python -m autograder gradescope {UNSAFE}` to grade here anyway", file=sys.stderr)
-            return 1
+    if walls == REQUIRE and (refusal := kernel.refusal()):
+        print(f"prepare: {refusal}\nprepare: this container starts no kernel wall; build the zip "
+              f"with `python -m autograder gradescope {UNSAFE}` to grade here anyway", file=sys.stderr)
+        return 1
     result = grade(SOLUTION_PATH, walls) or {}
     if not result or result["score"] != result["max_score"]:
         failed = [t["name"] for t in result.get("tests", []) if t.get("status") != "passed"]
@@ -255,7 +260,6 @@ def lock_down(source: Path, root: Path) -> None:
     namespace binds the kit in: the folders down to the package and the modules the
     sandbox imports (and their compiled files); and JAX's library programs, which its
     sandbox reads (unreadable, JAX would print a warning into every student's result)."""
-    import importlib.util
 
     modules = sandbox_modules(source)
     for path in [source, *source.rglob("*")]:
@@ -284,9 +288,6 @@ def find_submission(folder: Path) -> Path | str:
     """The file to grade: as a batch finds it in a student's folder, else xor_net.py or
     xor_net.ipynb anywhere below (a whole repository handed in; the shallowest), walked as
     autograder.coursework.names walks; or why there is none."""
-    from autograder.coursework.class_folder import PREFERRED, pick_file
-    from autograder.coursework.names import walk
-
     found = pick_file(folder)
     if isinstance(found, Path):
         return found
@@ -299,17 +300,13 @@ def find_submission(folder: Path) -> Path | str:
 
 def autograde(root: Path = ROOT, walls: str = REQUIRE) -> int:
     """Grade the submission in ``root``/submission into ``root``/results/results.json."""
-    from autograder.judge.report import dumps, write_atomic
-
     started = time.monotonic()
     found = find_submission(root / "submission")
     result = grade(found, walls) if isinstance(found, Path) else None
     if result is None:
-        from autograder.coursework.class_folder import error_result
-
         reason = (f"{found}. {NO_SUBMISSION}" if isinstance(found, str)
                   else "the grader itself failed on this submission")
-        result = error_result(reason, total_points(), time.monotonic() - started)
+        result = results_file.not_graded(reason, total_points(), time.monotonic() - started)
     write_atomic(root / "results" / "results.json", dumps(result))
     print(f"autograde: {found}: {result['score']:g} / {result.get('max_score', 0):g}")
     return 0

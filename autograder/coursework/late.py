@@ -28,6 +28,8 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import yaml
+
 from autograder.coursework import names
 from autograder.coursework.bad_input import BadInput, read_csv
 
@@ -121,8 +123,6 @@ def gradescope_times(path: Path, where: str) -> list[tuple[str, str, object]]:
     """(where, student, time) from Gradescope's "Export Submissions" submission_metadata.yml:
     each submission folder's ``:submitters:`` (the student is the email's part before the
     ``@``, as the roster reads a Moodle export) and ``:created_at:``."""
-    import yaml
-
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:

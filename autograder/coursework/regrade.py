@@ -26,6 +26,7 @@ from pathlib import Path
 
 from autograder import KIT_ROOT, PACKAGE_DIR, SOLUTION_PATH
 from autograder.judge import seeds
+from autograder.judge.report import write_atomic
 
 KEY_FILE, MAC_FILE, STAGING = ".grade-key.json", ".grade-mac", ".staging"
 SET_ASIDE = ".set-aside"  # old grades on their way out: apart, so no student name meets them
@@ -65,8 +66,6 @@ def key_of(fingerprint: str, kit: str, options: dict[str, object]) -> dict[str, 
 
 
 def write_key(folder: Path, key: dict[str, object]) -> None:
-    from autograder.judge.report import write_atomic
-
     graded_at = datetime.now(UTC).isoformat(timespec="seconds")
     write_atomic(folder / KEY_FILE, json.dumps({**key, "graded_at": graded_at}, sort_keys=True) + "\n")
 
@@ -90,8 +89,6 @@ def mac(folder: Path) -> str:
 
 
 def sign(folder: Path) -> None:
-    from autograder.judge.report import write_atomic
-
     write_atomic(folder / MAC_FILE, mac(folder) + "\n")
 
 

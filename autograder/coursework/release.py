@@ -116,8 +116,7 @@ def mark_as_release(target: Path) -> None:
 def record_public_answers(target: Path) -> tuple[float, int]:
     """Grade the reference with the public tests, recording every answer the reference gives
     into the release's answer file; return the public points and the number of answers."""
-    # lazy: pytest costs ~0.1 s to import, and the command line imports this module for every command
-    from autograder.judge.grading import grade_file
+    from autograder.judge.grading import grade_file  # imports pytest: 0.15 s at every command's start
 
     path = target / RELEASE_ANSWERS_DIR.relative_to(KIT_ROOT) / PUBLIC_ANSWERS
     book = AnswerBook(path)

@@ -7,6 +7,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from autograder.judge.report import write_atomic
+
 FILE = "course.json"
 KINDS = {"roster": "roster.csv: every student, with the ids the LMS exports match on",
          "overrides": "overrides.csv: points an instructor sets by hand (student, exercise, points, comment)",
@@ -52,6 +54,4 @@ def merge(kept: Settings, args: argparse.Namespace) -> Settings:
 
 
 def save(out: Path, settings: Settings) -> None:
-    from autograder.judge.report import write_atomic
-
     write_atomic(out / FILE, json.dumps(asdict(settings), indent=2) + "\n")

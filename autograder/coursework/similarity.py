@@ -15,6 +15,7 @@ from itertools import combinations
 from pathlib import Path
 
 from autograder import EXERCISE_PATH
+from autograder.coursework import spreadsheet
 
 FILE = "similarity.csv"
 THRESHOLD = 0.9  # share of each file's fingerprinted code found in the other
@@ -49,7 +50,9 @@ def source_text(path: Path) -> str:
     if len(data) > MAX_BYTES:
         return ""
     if path.suffix == ".ipynb":
-        from autograder.authoring.notebook_module import notebook_to_source
+        from autograder.authoring.notebook_module import (
+            notebook_to_source,  # imports nbformat: 1.6 s at every command's start
+        )
 
         try:
             text = notebook_to_source(path, data)
@@ -80,7 +83,7 @@ def code_of(text: str) -> str:
 def find_pairs(sources: dict[str, Path], threshold: float = THRESHOLD) -> list[Pair]:
     """The pairs of students whose submissions match at least ``threshold`` both ways (one
     way, across a notebook and a .py file)."""
-    from copydetect import CodeFingerprint, compare_files
+    from copydetect import CodeFingerprint, compare_files  # 0.8 s at every command's start
 
     logging.getLogger().setLevel(logging.ERROR)  # copydetect warns about short files
     stubs = CodeFingerprint("stubs.py", NOISE, 1, fp=io.StringIO(code_of(EXERCISE_PATH.read_text())))
@@ -118,18 +121,14 @@ def identical_large(sources: dict[str, Path], texts: dict[str, str]) -> list[Pai
 
 
 def write_pairs(path: Path, pairs: list[Pair]) -> None:
-    from autograder.coursework import spreadsheet
-
     spreadsheet.write(path, [["student_1", "student_2", "identical", "similarity"],
                              *([p.first, p.second, "yes" if p.identical else "no", f"{p.similarity:.2f}"]
                                for p in pairs)], for_people=True)
 
 
 def read_pairs(path: Path) -> list[Pair]:
-    from autograder.coursework.spreadsheet import uncell
-
     if not path.is_file():
         return []
     with path.open(newline="", encoding="utf-8-sig") as table:
-        return [Pair(uncell(row["student_1"]), uncell(row["student_2"]), row["identical"] == "yes",
-                     float(row["similarity"])) for row in csv.DictReader(table)]
+        return [Pair(spreadsheet.uncell(row["student_1"]), spreadsheet.uncell(row["student_2"]),
+                     row["identical"] == "yes", float(row["similarity"])) for row in csv.DictReader(table)]

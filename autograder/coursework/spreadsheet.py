@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from autograder.coursework.bad_input import BadInput
+from autograder.judge.report import write_atomic
 
 RISKY = ("=", "+", "-", "@", "\t", "\r")
 NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
@@ -41,8 +42,6 @@ def identifier(value: str, what: str) -> str:
 def write(path: Path, rows: Iterable[Iterable[object]], for_people: bool) -> None:
     """Write ``rows``, every cell escaped (an identifier checked by ``identifier`` is left as
     it is); ``for_people``: with a byte-order mark, so that Excel reads it as UTF-8."""
-    from autograder.judge.report import write_atomic
-
     text = io.StringIO()
     writer = csv.writer(text)
     for row in rows:

@@ -1,24 +1,30 @@
-"""What happened to one student, from the results.json their grader wrote (or none).
+"""What happened to one student, from the fields of the results.json their grader wrote (or none).
 
 ``graded``: the tests ran. ``import-error``: the module could not be imported (a syntax
 error, a crash at import), so no test could run. ``timeout``: a function ran past its limit
-(read from the failure kind each results.json test carries, whatever else passed), or the
-submission or its grader ran out of time. ``grader-error``: no grade came out (nothing to
-grade, a grader crash). ``missing``: on the roster, no submission.
+(the failure kind each results.json test carries, whatever else passed), or the submission or
+its grader ran out of time (the result's own status). ``grader-error``: no grade came out
+(nothing to grade, a grader crash). ``missing``: on the roster, no submission.
+
+Only fields are read (autograder.judge.results_file), never the sentences a student reads:
+nothing a submission prints can change its status.
 """
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
-GRADED, IMPORT_ERROR, TIMEOUT, GRADER_ERROR, MISSING = (
-    "graded", "import-error", "timeout", "grader-error", "missing")
-TIMED_OUT = ("timeout", "budget")  # the sandbox's failure kinds for a call past its limit
-NOT_GRADED = "Not graded: "  # how the output of a results.json without tests begins
-NOT_IMPORTED = "Your module could not be imported"  # the sandbox's message, in every test
-RAN_OUT = re.compile(r"the time for this whole submission \([^)]*\) ran out|grader was stopped after")
-# "(xor_net.py, line 58)": the sandbox names the module as it imported it, not as handed in
-WHERE = re.compile(r"\(xor_net\.py, line (\d+)\)")
+from autograder.judge.results_file import (
+    BUDGET,
+    CALL_TIMEOUT,
+    GRADER_ERROR,
+    IMPORT,
+    TIMEOUT,
+    exercise_of,
+    extra_of,
+)
+
+GRADED, IMPORT_ERROR, MISSING = "graded", "import-error", "missing"
+TIMED_OUT = (CALL_TIMEOUT, BUDGET)  # the failure kinds of a call past its limit
 
 
 @dataclass(frozen=True)
@@ -32,30 +38,26 @@ class Status:
 
 def status_of(result: dict, source: Path | str | None = None) -> Status:
     tests = result.get("tests") or []
-    output = str(result.get("output", ""))
+    own = extra_of(result)
+    stopped = str(own.get("reason", "")) if own.get("status") == TIMEOUT else ""
     if not tests:
-        reason = output.removeprefix(NOT_GRADED).split("\n")[0]
-        return Status(TIMEOUT if RAN_OUT.search(reason) else GRADER_ERROR, reason)
-    outputs = {str(t.get("output", "")) for t in tests}
-    if all(t.get("status") != "passed" for t in tests) and all(o.startswith(NOT_IMPORTED) for o in outputs):
-        return Status(TIMEOUT if RAN_OUT.search(output) else IMPORT_ERROR, import_message(outputs, source))
-    if ran_over := [t for t in tests if isinstance(t.get("extra_data"), dict)
-                    and t["extra_data"].get("kind") in TIMED_OUT]:
-        whole = RAN_OUT.search(output)
-        if whole and any(t["extra_data"]["kind"] == "budget" for t in ran_over):
-            return Status(TIMEOUT, whole.group(0))
-        exercises = list(dict.fromkeys(str(t["extra_data"].get("exercise", "")) for t in ran_over))
+        return Status(TIMEOUT if stopped else GRADER_ERROR, str(own.get("reason", "")) or "no tests ran")
+    kinds = [extra_of(t).get("kind") for t in tests]
+    if all(t.get("status") != "passed" for t in tests) and all(kind == IMPORT for kind in kinds):
+        return Status(TIMEOUT if stopped else IMPORT_ERROR, import_message(tests[0], source))
+    if ran_over := [t for t, kind in zip(tests, kinds, strict=True) if kind in TIMED_OUT]:
+        if whole := [t for t in ran_over if extra_of(t)["kind"] == BUDGET]:
+            return Status(TIMEOUT, stopped or str(extra_of(whole[0]).get("reason", "")))
+        exercises = list(dict.fromkeys(exercise_of(t) for t in ran_over))
         return Status(TIMEOUT, f"{', '.join(exercises)} ran past its time limit in {len(ran_over)} test(s)")
-    if RAN_OUT.search(output):
-        return Status(TIMEOUT, output.split("\n")[0])
+    if stopped:
+        return Status(TIMEOUT, stopped)
     return Status(GRADED)
 
 
-def import_message(outputs: set[str], source: Path | str | None) -> str:
+def import_message(test: dict, source: Path | str | None) -> str:
     """The import failure in one line, naming the file handed in and the line."""
-    text = sorted(outputs)[0].split(": ", 1)[-1]
-    first, *rest = text.splitlines()
+    fields = extra_of(test)
     name = Path(source).name if source else "xor_net.py"
-    line = WHERE.search(first) or re.search(r"line (\d+), in <module>", "\n".join(rest))
-    first = WHERE.sub("", first).strip()
-    return f"{name}, line {line.group(1)}: {first}" if line else f"{name}: {first}"
+    line, summary = fields.get("line"), str(fields.get("summary", ""))
+    return f"{name}, line {line}: {summary}" if isinstance(line, int) else f"{name}: {summary}"

@@ -53,8 +53,8 @@ def assert_is_array(got: Any, called: str) -> np.ndarray:
                "returns one array (a loop or a list comprehension makes a list; jnp.stack would join it)"
                if "batched_predict" in called else
                "build the result with jnp (jnp.stack, jnp.array) so that it is a jax.Array")
-        raise Feedback(f"Called {called}\n  got: {show(got)}\n  expected an array, not {what}.\n"
-                       f"Likely cause: you returned a {type(got).__name__} where an array belongs; {how}.")
+        raise Feedback(f"Called {called}\n  got: {show(got)}\n  expected an array, not {what}.",
+                       cause=f"you returned a {type(got).__name__} where an array belongs; {how}.")
     return got
 
 
@@ -85,16 +85,16 @@ def assert_shape(got: Any, shape: tuple[int, ...], called: str, hint: Hint = "")
     array = assert_is_array(got, called)
     if array.shape != tuple(shape):
         raise Feedback(f"Called {called}\n  got shape:      {array.shape}\n  expected shape: "
-                       f"{tuple(shape)}" + likely(hint, got))
+                       f"{tuple(shape)}", cause=likely(hint, got))
     return array
 
 
 def assert_dtype(got: Any, dtype: str, called: str) -> None:
     array = assert_is_array(got, called)
     if str(array.dtype) != dtype:
-        raise Feedback(f"Called {called}\n  got dtype {array.dtype}, expected {dtype}.\nLikely cause: "
-                       f"the result was made {array.dtype}: do not convert it (astype) and build arrays "
-                       "with jnp (float32 by default), not Python or numpy float64 values.")
+        raise Feedback(f"Called {called}\n  got dtype {array.dtype}, expected {dtype}.",
+                       cause=f"the result was made {array.dtype}: do not convert it (astype) and build "
+                       "arrays with jnp (float32 by default), not Python or numpy float64 values.")
 
 
 def assert_close(got: Any, expected: Any, called: str, hint: Hint = "", rtol: float = RTOL,
@@ -126,14 +126,14 @@ def assert_close(got: Any, expected: Any, called: str, hint: Hint = "", rtol: fl
 def assert_same_keys(got: Any, expected: dict, called: str) -> dict:
     if not isinstance(got, dict):
         raise Feedback(f"Called {called}\n  got: {show(got)}\n  expected a dict with keys "
-                       f"{sorted(expected)}.\nLikely cause: you returned a {type(got).__name__}; "
+                       f"{sorted(expected)}.", cause=f"you returned a {type(got).__name__}; "
                        "return a dict, so that every array is found by its name.")
     if set(got) != set(expected):
         extra, missing = sorted(map(str, set(got) - set(expected))), sorted(set(expected) - set(got))
         cause = (f"the dict has keys beyond these ({', '.join(extra)}); return exactly {sorted(expected)}"
                  if extra else f"keys are missing ({', '.join(missing)})")
         raise Feedback(f"Called {called}\n  got keys:      {show(sorted(map(str, got)))}\n  expected keys: "
-                       f"{sorted(expected)} (exactly these).\nLikely cause: {cause}.")
+                       f"{sorted(expected)} (exactly these).", cause=f"{cause}.")
     return got
 
 

@@ -465,10 +465,10 @@ DESCENT_STEP = 0.1  # the step of the update checked in first_wrong
 
 def first_wrong(submission: Any, start: dict, trained: dict, fallback: str = "",
                 reference: Any = None, init_key: int | None = None) -> str:
-    """A "Likely cause" line for a training that went wrong: the student's functions checked on
-    its values in the order the network is built from them (init_params only when the start
-    was the student's own, PRNGKey(init_key)), and the first that is wrong named; train when
-    all the others are right."""
+    """The likely cause (a Feedback's ``cause``) of a training that went wrong: the student's
+    functions checked on its values in the order the network is built from them (init_params
+    only when the start was the student's own, PRNGKey(init_key)), and the first that is wrong
+    named; train when all the others are right."""
     finite = all(np.all(np.isfinite(np.asarray(v))) for v in trained.values())
     params = {k: np.asarray(v, np.float32) for k, v in (trained if finite else start).items()}
     first = {k: np.asarray(v, np.float32) for k, v in start.items()}
@@ -488,11 +488,11 @@ def first_wrong(submission: Any, start: dict, trained: dict, fallback: str = "",
             first = error.report.message.strip().splitlines()[0][:200] if error.report.message.strip() else ""
             wrong = f"it raised {error.report.type_name}: {first}"
         if wrong:
-            return (f"\nLikely cause: your {name}, the first of your functions that is wrong on the "
+            return (f"your {name}, the first of your functions that is wrong on the "
                     f"values of this training (checked in the order the network is built from them): "
                     f"{wrong}. Its own section says what to fix.")
     checked = ", ".join(name for name, _ in checks)
-    return (f"\nLikely cause: your train; {checked} give the right values here, so the training loop "
+    return (f"your train; {checked} give the right values here, so the training loop "
             f"is what goes wrong. " + (fallback[:1].upper() + fallback[1:] or "For each epoch, for each row "
                                       "j in order: params = update(params, X[j], Y[j], step_size)."))
 

@@ -2,11 +2,21 @@
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from autograder.judge.described import describe
+from autograder.judge.results_file import (
+    BUDGET,
+    CRASHED,
+    IMPORT,
+    MISSING,
+    NOT_IMPLEMENTED,
+    RAISED,
+    TIMEOUT,
+)
 from autograder.judge.submissions import SubmissionError
 from autograder.sandbox.wire import Opaque
 
@@ -65,36 +75,88 @@ ROWS_HINT = ("predict received something other than one row of X: map over the r
              "and nothing else, jax.vmap(predict, in_axes=(None, 0))(params, X).")
 
 
+CAUSE = "Likely cause: "  # how a failure's likely cause begins, on a line of its own
+
+
 class Feedback(AssertionError):
-    """A graded check failed; the message is for the student."""
+    """A graded check failed; the message is for the student. ``cause``, the likely mistake,
+    is its last line ("Likely cause: ..."), and a field of its own for the report to group by."""
+
+    def __init__(self, message: str, cause: str = "") -> None:
+        super().__init__(message + (f"\n{CAUSE}{cause}" if cause else ""))
+        self.cause = cause
 
 
-def explain(error: SubmissionError, exercise: str) -> str:
-    """A student-facing message for a call that did not return.
+@dataclass(frozen=True)
+class Failure:
+    """A failed test: the text a student reads, and its parts as fields (the plugin keeps them in
+    results.json's extra_data; the report groups and the class statuses read them, not the text)."""
 
-    The first line names the call; the rest depends only on the error, so the report can
+    kind: str
+    text: str
+    error: str = ""  # the type of the error a call raised
+    mine: tuple[str, ...] = ()  # the student's lines in its traceback
+    cause: str = ""  # the likely mistake
+    line: int | None = None  # an import failure's line of the module
+    summary: str = ""  # an import failure in one line: "SyntaxError: invalid syntax"
+    reason: str = ""  # a stop's (timeout, budget, crashed): what stopped the call
+
+    def fields(self) -> dict[str, Any]:
+        """The parts results.json keeps beside the text (empty ones left out)."""
+        found = {"error": self.error, "mine": list(self.mine), "cause": self.cause, "line": self.line,
+                 "summary": self.summary, "reason": self.reason}
+        return {k: v for k, v in found.items() if v not in ("", [], None)}
+
+
+def failure_of(error: SubmissionError, exercise: str) -> Failure:
+    """A call that did not return, as a Failure: its student-facing text and its parts.
+
+    The text's first line names the call; the rest depends only on the error, so the report can
     show one entry for the same error in several tests (autograder.judge.report).
     """
     report = error.report
     called = f"Called {describe(error.call)}" if error.call else "Importing your module"
     message = scrub(report.message)
     if error.kind == "import":
-        return ("Your module could not be imported, so none of its functions could be graded: "
-                f"{report.type_name}: {message}" + _where(report.where))
-    if error.kind in ("timeout", "budget", "crashed"):
-        return f"{called}\n  {message}."
+        line = import_line(message, report.where)
+        summary = _WHERE.sub("", f"{report.type_name}: {message}".split("\n")[0]).strip()
+        return Failure(IMPORT, "Your module could not be imported, so none of its functions could be graded: "
+                       f"{report.type_name}: {message}" + _where(report.where),
+                       error=report.type_name, line=line, summary=summary)
+    if error.kind in (TIMEOUT, BUDGET, CRASHED):
+        return Failure(error.kind, f"{called}\n  {message}.", reason=message)
     if report.type_name == "NotImplementedError":
         name = error.call.function if error.call else exercise
         if name != exercise:
-            return (f"{exercise} could not be checked: it needs your {name}, which is not "
-                    "implemented yet.")
-        return (f"{name} is not implemented yet: replace the `raise NotImplementedError(...)` "
-                f"line in {name}() with your code.")
+            return Failure(NOT_IMPLEMENTED, f"{exercise} could not be checked: it needs your {name}, "
+                           "which is not implemented yet.")
+        return Failure(NOT_IMPLEMENTED, f"{name} is not implemented yet: replace the "
+                       f"`raise NotImplementedError(...)` line in {name}() with your code.")
     if report.type_name == "LookupError":
-        return f"{report.message}. Define it with exactly the name and parameters of the exercise."
+        return Failure(MISSING, f"{report.message}. Define it with exactly the name and parameters "
+                       "of the exercise.")
     hint = error_hint(report.type_name, message, error.call.function if error.call else exercise)
     text = f"{called}\n  it raised {report.type_name}: {message}" + _where(report.where)
-    return text + (f"\nLikely cause: {hint}" if hint else "")
+    mine = tuple(line for line in report.where.splitlines() if line.startswith(("line ", "cell ")))
+    return Failure(RAISED, text + (f"\n{CAUSE}{hint}" if hint else ""), error=report.type_name,
+                   mine=mine, cause=hint)
+
+
+def explain(error: SubmissionError, exercise: str) -> str:
+    """A student-facing message for a call that did not return (``failure_of``'s text)."""
+    return failure_of(error, exercise).text
+
+
+# Where a module's import failed, as the sandbox reports it: "(xor_net.py, line 58)" in a
+# SyntaxError's message (the sandbox names the module as it imported it), else the first
+# module-level frame of the traceback.
+_WHERE = re.compile(r"\(xor_net\.py, line (\d+)\)")
+_MODULE_FRAME = re.compile(r"line (\d+), in <module>")
+
+
+def import_line(message: str, where: str) -> int | None:
+    found = _WHERE.search(message.split("\n")[0]) or _MODULE_FRAME.search(where)
+    return int(found.group(1)) if found else None
 
 
 def error_hint(type_name: str, message: str, exercise: str) -> str:
@@ -182,11 +244,10 @@ Hint = str | Callable[[Any], str]
 
 
 def likely(hint: Hint, got: Any) -> str:
-    """The hint's text for ``got``, as a "Likely cause" line ('' for none)."""
-    text = hint(got) if callable(hint) else hint
-    return f"\nLikely cause: {text}" if text else ""
+    """The hint's text for ``got`` ('' for none): a Feedback's ``cause``."""
+    return hint(got) if callable(hint) else hint
 
 
 def fail(called: str, got: Any, expected: Any, hint: Hint = "") -> None:
     message = f"Called {called}\n  got:      {show(got)}\n  expected: {show(expected)}"
-    raise Feedback(message + likely(hint, got))
+    raise Feedback(message, cause=likely(hint, got))

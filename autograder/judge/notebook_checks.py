@@ -26,8 +26,10 @@ from typing import Any
 
 from autograder import SECTIONS, suites
 from autograder.judge import marks
-from autograder.judge.plugin import grader_failure, message_for, title
+from autograder.judge.feedback import Failure
+from autograder.judge.plugin import failure_for, grader_failure, title
 from autograder.judge.report import same_failure
+from autograder.judge.results_file import GRADER
 from autograder.judge.scores import Scores
 from autograder.judge.submissions import InProcessSubmission, ReferenceSubmission
 
@@ -50,6 +52,7 @@ class GradedTest:
 class Outcome:
     test: GradedTest
     message: str = ""  # empty when it passed
+    failure: Failure | None = None  # the message's kind and parts (how failures are grouped)
     notes: list[str] = field(default_factory=list)  # extra output, e.g. the XOR truth table
 
     @property
@@ -92,7 +95,8 @@ def run_test(test: GradedTest, submission: Any, reference: Any) -> Outcome:
     try:
         test.function(**{name: fixtures[name] for name in wanted})
     except Exception as error:
-        outcome.message = message_for(error, test.exercise) or grader_failure(error)
+        outcome.failure = failure_for(error, test.exercise) or Failure(GRADER, grader_failure(error))
+        outcome.message = outcome.failure.text
     outcome.notes = [str(v) for k, v in request.node.user_properties if k == "output"]
     return outcome
 
@@ -130,12 +134,12 @@ def summary(exercise: str, outcomes: list[Outcome], hidden: bool) -> str:
     return "\n".join(lines + notes[:1])
 
 
-def one_per_cause(messages: list[str]) -> list[str]:
+def one_per_cause(failures: list[Failure]) -> list[str]:
     """The first message of each cause (autograder.judge.report.same_failure), saying how many
     tests failed for it: one error is shown once, however many tests it failed."""
     groups: dict[str, list[str]] = {}
-    for message in messages:
-        groups.setdefault(same_failure(message), []).append(message)
+    for failure in failures:
+        groups.setdefault(same_failure(failure.kind, failure.fields(), failure.text), []).append(failure.text)
     return [same[0] + (f"\n(The same in {len(same) - 1} more test{'s' if len(same) > 2 else ''}.)"
                        if len(same) > 1 else "") for same in groups.values()]
 
@@ -172,7 +176,7 @@ def check(exercise: str, namespace: MutableMapping[str, Any] | None = None,
             # traced meanwhile must not be reused by the notebook's own code later.
             jax.clear_caches()
     print(summary(exercise, outcomes, hidden))
-    messages = one_per_cause([o.message for o in outcomes if not o.passed])
+    messages = one_per_cause([o.failure for o in outcomes if o.failure is not None])
     if not messages:
         return None
     failed = sum(not o.passed for o in outcomes)

@@ -16,8 +16,9 @@ from autograder.files import SubmissionFileError, read_submission
 from autograder.judge import checks, seeds
 from autograder.judge import reference as reference_solution
 from autograder.judge.answers import AnswerBook
-from autograder.judge.feedback import Feedback, explain
+from autograder.judge.feedback import Failure, Feedback, failure_of
 from autograder.judge.report import score_table
+from autograder.judge.results_file import GRADER, WRONG
 from autograder.judge.scores import Scores, TestResult
 from autograder.judge.submissions import (
     Limits,
@@ -144,11 +145,12 @@ def grader_failure(error: BaseException) -> str:
             f"{error}). This is not your mistake: please tell your instructor.")
 
 
-def message_for(error: BaseException, exercise: str) -> str | None:
+def failure_for(error: BaseException, exercise: str) -> Failure | None:
+    """A test's failure as text and fields; None for an error of the grader's own."""
     if isinstance(error, Feedback):
-        return str(error)
+        return Failure(WRONG, str(error), cause=error.cause)
     if isinstance(error, SubmissionError):
-        return explain(error, exercise)
+        return failure_of(error, exercise)
     return None
 
 
@@ -157,22 +159,24 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     report = yield
     if report.when == "call" or (report.when == "setup" and report.failed):
         exercise = section_of(item)
-        message = None
+        failure = None
         if call.excinfo is not None and isinstance(call.excinfo.value, walls.WallError):
             # No wall, no grade: the whole grading stops (autograder.launch.door).
             run_of(item.config).scores.grader_error = str(call.excinfo.value)
             item.session.shouldstop = "the sandbox's wall did not start"
         if call.excinfo is not None:
-            message = message_for(call.excinfo.value, exercise)
-            if message is None:  # a bug in the grader, not in the submission
+            failure = failure_for(call.excinfo.value, exercise)
+            if failure is None:  # a bug in the grader, not in the submission
                 error = call.excinfo.value
-                message = grader_failure(error)
+                failure = Failure(GRADER, grader_failure(error))
                 run_of(item.config).scores.internal_errors.append(
                     f"{item.nodeid}: {type(error).__name__}: {error}")
-            report.longrepr = message
+            report.longrepr = failure.text
         mark = item.get_closest_marker("points")
         extra = "\n".join(str(v) for k, v in item.user_properties if k == "output")
-        output = message or (str(report.longrepr) if report.failed else "")
+        if failure is None and report.failed:  # failed without an exception: pytest's own words
+            failure = Failure(GRADER, str(report.longrepr))
+        output = failure.text if failure else ""
         run_of(item.config).scores.results.append(TestResult(
             name=test_name(item), exercise=exercise,
             points=float(mark.args[0]) if mark else 0.0,
@@ -180,7 +184,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
             passed=report.passed, output=capped("\n".join(t for t in (output, extra) if t)),
             nodeid=item.nodeid,
             figures=[str(v) for k, v in item.user_properties if k == "figure"],
-            failure=str(getattr(call.excinfo.value, "kind", "")) if call.excinfo is not None else "",
+            failure=failure.kind if failure and not report.passed else "",
+            details=failure.fields() if failure and not report.passed else {},
         ))
     return report
 
@@ -249,8 +254,17 @@ def submission(request: pytest.FixtureRequest):
         if note := sandbox.slow_train_note():
             run.scores.events.append(note)
         run.scores.wall = walls.label(sandbox.wall, sandbox.process.unsafe)
+        run.scores.stopped = ran_out(sandbox)
         sandbox.close()
         run.sandbox = None
+
+
+def ran_out(sandbox: SandboxSubmission) -> str:
+    """Why the whole submission stopped short, in the door's words: its time ran out (every
+    later call failed at once); '' when it did not."""
+    total = sandbox.process.limits.total_seconds
+    return (f"the time for this whole submission ({total:g} s) ran out"
+            if sandbox.process.spent >= total else "")
 
 
 @pytest.fixture(scope="session")

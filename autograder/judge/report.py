@@ -6,9 +6,12 @@ import json
 import os
 import re
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from autograder.judge import results_file
+from autograder.judge.results_file import IMPORT, NOT_IMPLEMENTED, RAISED
 from autograder.judge.scores import Scores, TestResult
 
 SECTION_HINT = "not implemented yet"
@@ -18,8 +21,7 @@ def _status(scores: Scores, section: str) -> str:
     tests = [r for r in scores.results if r.exercise == section]
     if all(r.passed for r in tests):
         return "ok"
-    if all("not implemented yet" in r.output for r in tests if not r.passed) and not any(
-            r.passed for r in tests):
+    if all(r.failure == NOT_IMPLEMENTED for r in tests):
         return SECTION_HINT
     failed = sum(not r.passed for r in tests)
     return f"{failed} of {len(tests)} test{'s' if len(tests) > 1 else ''} failed"
@@ -37,19 +39,17 @@ def score_table(scores: Scores) -> str:
     return "\n".join(lines)
 
 
-def same_failure(output: str) -> str:
-    """What tests that failed for the same reason share, so that they share one entry: an
-    error's message (all but the call on the first line), else the likely cause named."""
-    lines = output.strip().splitlines()
-    causes = [line for line in lines if line.startswith("Likely cause: ")]
-    if len(lines) > 1 and lines[0].startswith("Called ") and lines[1].startswith("  it raised "):
-        # the error's type, the student's lines and the cause: not its numbers, which follow the call
-        mine = [x for x in lines if x.startswith(("  line ", "  cell "))]
-        return "\n".join([lines[1].split(":")[0], *mine, *causes])
-    return causes[0] if causes else output.strip()
+def same_failure(kind: str, details: Mapping[str, Any], text: str) -> str:
+    """What tests that failed for the same reason share, so that they share one entry, from the
+    failure's kind and fields (autograder.judge.feedback.Failure): an error's type, the student's
+    lines and the cause (not its numbers, which follow the call), else the likely cause named,
+    else the whole ``text``."""
+    cause = str(details.get("cause", ""))
+    if kind == RAISED:
+        return "\n".join([f"raised {details.get('error', '')}", *map(str, details.get("mine", [])), cause])
+    return f"cause: {cause}" if cause else text.strip()
 
 
-IMPORT_FAILED = "Your module could not be imported"  # autograder.judge.feedback.explain
 HELD_BACK = ("hidden test: what it called and what came back are shown once grades are "
              "published")
 
@@ -73,7 +73,7 @@ def _failure_entries(failed: list[TestResult], show_hidden: bool = False) -> lis
     groups: dict[str, list[TestResult]] = {}
     for r in sorted(failed, key=lambda r: r.hidden):  # stable: the suites' order within each
         if show_hidden or not r.hidden:
-            groups.setdefault(same_failure(r.output), []).append(r)
+            groups.setdefault(same_failure(r.failure, r.details, r.output), []).append(r)
     entries = []
     for same in groups.values():
         first = same[0]
@@ -83,7 +83,7 @@ def _failure_entries(failed: list[TestResult], show_hidden: bool = False) -> lis
             entries.append(f"  x {first.name}  [0 / {first.points:g}]{hidden}\n      {body}")
             continue
         names = "; ".join(r.name.partition(": ")[2] + (" (hidden)" if r.hidden else "") for r in same)
-        what = "error" if "\n  it raised " in first.output else "mistake"
+        what = "error" if first.failure == RAISED else "mistake"
         entries.append(f"  x the same {what} in {len(same)} tests of {first.exercise}  "
                        f"[0 / {sum(r.points for r in same):g}]\n      tests: {names}\n"
                        f"      the first of them:\n      {body}")
@@ -95,7 +95,7 @@ def text_report(scores: Scores, seconds: float, show_hidden: bool = False) -> st
     parts = [f"Grade for {scores.submission} (inputs from seed {scores.seed}, {seconds:.1f} s)", "",
              score_table(scores)]
     failed = [r for r in scores.results if not r.passed]
-    unimportable = [r for r in failed if r.output.startswith(IMPORT_FAILED)]
+    unimportable = [r for r in failed if r.failure == IMPORT]
     if failed:
         parts += ["", "What to fix (in the order of the exercises):"]
     if unimportable:  # one error, however many tests it failed
@@ -142,16 +142,16 @@ TRACER_NOTE = ("what you printed includes tracers (JitTracer(...) and the like):
 
 
 def results_json(scores: Scores, seconds: float) -> dict[str, Any]:
-    """Gradescope's results.json: https://gradescope-autograders.readthedocs.io (specs)."""
+    """Gradescope's results.json (autograder.judge.results_file builds it): each failed test's
+    exercise, failure kind and parts in its extra_data, which the class statuses read."""
     tests = []
     for r in scores.results:
         tests.append({
             "name": r.name, "score": r.points if r.passed else 0.0, "max_score": r.points,
             "status": "passed" if r.passed else "failed", "output": r.output,
             "visibility": "after_published" if r.hidden else "visible",
-            # a class's statuses read these (autograder.coursework.statuses), not the sentences
             "extra_data": {"exercise": r.exercise,
-                           **({"kind": r.failure} if r.failure and not r.passed else {})},
+                           **({"kind": r.failure, **r.details} if r.failure and not r.passed else {})},
         })
         figures = {name: scores.figures[name] for name in r.figures if name in scores.figures}
         if figures:  # Gradescope renders a test's output as HTML when told so
@@ -159,17 +159,11 @@ def results_json(scores: Scores, seconds: float) -> dict[str, Any]:
     notes = list(scores.events)
     if scores.printed.strip():
         notes.append("Your code printed:\n" + scores.printed.strip()[:2000]
-                      + (f"\nNote: {TRACER_NOTE}" if TRACER.search(scores.printed) else ""))
-    result: dict[str, Any] = {
-        "score": scores.score, "max_score": scores.max_score,
-        "execution_time": round(seconds, 2), "output_format": "text", "visibility": "visible",
-        "tests": tests,
-    }
-    if notes:
-        result["output"] = "\n\n".join(notes)
-    # Gradescope keeps extra_data; gradebooks read it. The seed reproduces this grading.
-    result["extra_data"] = {"seed": scores.seed, **({"wall": scores.wall} if scores.wall else {})}
-    return result
+                     + (f"\nNote: {TRACER_NOTE}" if TRACER.search(scores.printed) else ""))
+    # The seed reproduces this grading; a stop of the whole submission is a field, not a sentence.
+    extra = {"seed": scores.seed, **({"wall": scores.wall} if scores.wall else {}),
+             **({"status": results_file.TIMEOUT, "reason": scores.stopped} if scores.stopped else {})}
+    return results_file.document(scores.score, scores.max_score, seconds, tests, "\n\n".join(notes), extra)
 
 
 def html_with_figures(text: str, figures: dict[str, str]) -> str:

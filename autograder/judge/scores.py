@@ -1,6 +1,7 @@
 """A grading run's results: one ``TestResult`` per graded test, gathered in ``Scores``."""
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from autograder import SECTIONS
 from autograder.judge.plots import Training
@@ -16,7 +17,8 @@ class TestResult:
     output: str = ""
     nodeid: str = ""
     figures: list[str] = field(default_factory=list)  # plots that illustrate it (autograder.judge.plots)
-    failure: str = ""  # how a call failed where it did (the sandbox's kind: "timeout", "budget", ...)
+    failure: str = ""  # the kind of failure (autograder.judge.feedback: "wrong", "timeout", ...)
+    details: dict[str, Any] = field(default_factory=dict)  # its parts (feedback.Failure.fields)
 
 
 @dataclass
@@ -32,6 +34,7 @@ class Scores:
     figures: dict[str, str] = field(default_factory=dict)  # plot name -> file, once drawn
     seed: int = 0  # the random inputs' (autograder.judge.seeds)
     wall: str = ""  # what isolated the submission (autograder.launch.walls), "" when nothing ran
+    stopped: str = ""  # why the whole submission was stopped short (its time ran out), "" if not
     grader_error: str = ""  # why no grade can be given (a wall that did not start): no report then
 
     def sort(self) -> None:

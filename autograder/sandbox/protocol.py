@@ -21,13 +21,13 @@ chooses a wall, a path, a process or a score: docs/trust.md lists each field and
 import enum
 import json
 import re
-import struct
 from dataclasses import dataclass, field, fields
 from typing import Any, BinaryIO, ClassVar, TypeVar
 
 from autograder.sandbox.calls import Call, ErrorReport
+from autograder.sandbox.frames import HEADER
+from autograder.sandbox.frames import framed as frame_of
 
-HEADER = struct.Struct(">I")
 # Bounds on what a child may send. The largest honest message is a few hundred kB (the
 # decision-boundary grid's outputs); a frame's JSON containers bound the judge's parse.
 MAX_FRAME = 8 << 20
@@ -173,8 +173,7 @@ def to_json(message: Message) -> dict:
 
 
 def framed(message: Message) -> bytes:
-    raw = json.dumps(to_json(message), separators=(",", ":")).encode()
-    return HEADER.pack(len(raw)) + raw
+    return frame_of(json.dumps(to_json(message), separators=(",", ":")).encode())
 
 
 def write(stream: BinaryIO, message: Message) -> None:

@@ -102,6 +102,6 @@ def test_every_array_has_its_own_key(submission):
             if flat[a].shape == flat[b].shape and flat[a].size and np.allclose(flat[a], flat[b]):
                 raise Feedback(
                     f"Called {called}\n  {a} and {b} start with the same numbers "
-                    f"{np.round(flat[a], 5).tolist()}: they were drawn from the same key.\n"
-                    "Likely cause: reusing a key. Split once into four keys and give each "
+                    f"{np.round(flat[a], 5).tolist()}: they were drawn from the same key.",
+                    cause="reusing a key. Split once into four keys and give each "
                     "array its own (the tutorial this kit grew from made this mistake).")

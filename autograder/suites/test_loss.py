@@ -96,8 +96,8 @@ def test_gradient_agrees_with_finite_differences(submission, reference):
     mine, right = value(submission, params), value(reference, params)
     if not np.isclose(mine, right, rtol=1e-3, atol=1e-5):  # a constant loss agrees with its own slope
         raise Feedback(f"loss(params, x, y) returned {number(mine, 5)}, where the mean squared error is "
-                       f"{number(right, 5)}: this test checks the gradient of a loss whose value is right.\n"
-                       "Likely cause: the value of your loss is wrong; the value tests of loss name the "
+                       f"{number(right, 5)}: this test checks the gradient of a loss whose value is right.",
+                       cause="the value of your loss is wrong; the value tests of loss name the "
                        "mistake, and this one passes once they do.")
     expected = reference.run("loss", params, x, y, transforms=("grad",))
     for direction in smooth_directions(params, x, eps):
@@ -110,8 +110,8 @@ def test_gradient_agrees_with_finite_differences(submission, reference):
                 f"The slope of your loss along a random direction is {number(slope, 5)} by finite "
                 f"differences (eps={eps}) but jax.grad(loss) says {number(predicted, 5)}; for the "
                 f"reference, the same differences give {number(ref_slope, 5)} and its gradient "
-                f"{number(ref_predicted, 5)}.\n"
-                "Likely cause: part of the loss is computed outside JAX (numpy, Python floats) "
+                f"{number(ref_predicted, 5)}.",
+                cause="part of the loss is computed outside JAX (numpy, Python floats) "
                 "or stopped with jax.lax.stop_gradient.")
 
 

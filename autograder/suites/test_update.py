@@ -64,7 +64,7 @@ def test_leaves_its_argument_unchanged(submission):
     if not isinstance(after, dict) or set(after) != set(params) or not all(
             np.array_equal(np.asarray(after[k]), params[k]) for k in params):
         raise Feedback("Called update(params, x, y, 0.5): afterwards the params dict you were "
-                       "given had changed.\nLikely cause: you wrote into params[k] (or used "
+                       "given had changed.", cause="you wrote into params[k] (or used "
                        "params.update). Build and return a new dict instead.")
 
 

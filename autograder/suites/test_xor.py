@@ -92,8 +92,8 @@ def _train_and_predict(submission, label: str, params: dict, init_key: int | Non
     called = f"train({label}, X, Y)"
     result = submission.run("train", params, X, Y, with_reference=OWN)
     if not isinstance(result, tuple | list) or len(result) != 2:
-        raise Feedback(f"{called} returned {show(result)}; expected (params, losses).\n"
-                       "Likely cause: your train must return the tuple (params, losses).")
+        raise Feedback(f"{called} returned {show(result)}; expected (params, losses).",
+                       cause="your train must return the tuple (params, losses).")
     trained = assert_arrays_like(result[0], network_shapes(DEFAULT_SIZES), called + "[0]")
     losses = as_numbers(result[1], called + "[1] (losses)")
     points = np.concatenate([X, random_array(400, (OFF_CORNERS, 2), -0.5, 1.5)])
@@ -101,8 +101,8 @@ def _train_and_predict(submission, label: str, params: dict, init_key: int | Non
                               f"batched_predict(params, X) after {called}")
     if outputs.size != len(points):  # one number per point; a wrong shape costs batched_predict
         raise Feedback(f"batched_predict(params, X) after {called}, on {len(points)} points, "
-                       f"returned shape {outputs.shape}; expected ({len(points)}, 1).\n"
-                       "Likely cause: your batched_predict (its section says what to fix).")
+                       f"returned shape {outputs.shape}; expected ({len(points)}, 1).",
+                       cause="your batched_predict (its section says what to fix).")
     if label == f"init_params(PRNGKey({plots.SEED}))":
         _remember_for_plots(submission, plots.SEED, trained, losses)
     return Trained(label, init_key, params, trained, losses, outputs.astype(np.float64).reshape(-1),
@@ -131,16 +131,16 @@ def assert_really_learned(submission, reference, got: Trained) -> None:
 
     called = f"train({got.label}, X, Y)"
     if not (np.all(np.isfinite(got.losses)) and all(np.all(np.isfinite(v)) for v in got.params.values())):
-        raise Feedback(diverged(got.losses, called) + cause())
+        raise Feedback(diverged(got.losses, called) , cause=cause())
     if not np.allclose(got.outputs, got.network, rtol=1e-3, atol=1e-3, equal_nan=True):
         worst = int(np.argmax(np.abs(got.outputs - got.network)))
         raise Feedback(
             f"After {called}, your batched_predict does not compute the network your trained params "
             f"make: at point {worst} it returned {got.outputs[worst]:.4f}, while w2 @ relu(w1 @ x + b1) "
-            f"+ b2 is {got.network[worst]:.4f}." + cause())
+            f"+ b2 is {got.network[worst]:.4f}." , cause=cause())
     if not np.array_equal(got.corners > 0.5, Y > 0.5):
         raise Feedback(f"{called} did not learn XOR: the trained network gives\n"
-                       f"{truth_table(got.corners)}" + cause())
+                       f"{truth_table(got.corners)}" , cause=cause())
     if reference_solution.available():
         X, Y = xor_data()
         expected, _ = reference.run("train", got.start, X, Y)
@@ -149,7 +149,7 @@ def assert_really_learned(submission, reference, got: Trained) -> None:
             raise Feedback(
                 f"{called} returned params that training from that start does not give (with the "
                 f"defaults epochs={defaults.EPOCHS}, step_size={defaults.STEP_SIZE})."
-                + cause("train must start from the params it is given and update them with every "
+                , cause=cause("train must start from the params it is given and update them with every "
                         "row, in order, for every epoch."))
 
 
@@ -216,7 +216,7 @@ def test_learns_xor_from_key_0(submission, reference, request):
     if not reference_solution.available() and all(
             np.allclose(trained.params[k], other.params[k]) for k in trained.params):
         raise Feedback(f"Training from {trained.label} and from {other.label} gave the same "
-                       "params.\nLikely cause: your train must start from the params it is given.")
+                       "params.", cause="your train must start from the params it is given.")
 
 
 @pytest.mark.points(5)
@@ -242,11 +242,11 @@ def test_loss_falls_during_training(submission, reference, request):
     _illustrate(request, submission, plots.LOSS_CURVE)
     losses = trained.losses
     if losses.ndim != 1 or losses.size < 2:
-        raise Feedback(f"train returned losses of shape {losses.shape}; expected one per epoch.\n"
-                       "Likely cause: your train must record one mean loss per epoch.")
+        raise Feedback(f"train returned losses of shape {losses.shape}; expected one per epoch.",
+                       cause="your train must record one mean loss per epoch.")
     if not np.all(np.isfinite(losses)):
         raise Feedback(diverged(losses, f"train({trained.label}, X, Y)")
-                       + diagnosis.first_wrong(submission, trained.start, trained.params))
+                       , cause=diagnosis.first_wrong(submission, trained.start, trained.params))
     X, Y = xor_data()
     after = "your train must record, for epoch i, the mean loss over all rows after epoch i's updates."
     if reference_solution.available():  # the losses of this very training, epoch by epoch
@@ -254,19 +254,18 @@ def test_loss_falls_during_training(submission, reference, request):
         if losses.shape != expected.shape or not np.allclose(losses, expected, **LOSS_TOL):
             cause = diagnosis.first_wrong(submission, trained.start, trained.params, after)
             if losses.shape == expected.shape and np.allclose(losses[1:], expected[:-1], **LOSS_TOL):
-                cause = ("\nLikely cause: your train measured the loss before each epoch's updates; "
+                cause = ("your train measured the loss before each epoch's updates; "
                          "measure it after them.")
             raise Feedback(f"The losses train returned are not those of training from {trained.label}."
-                           + cause)
+                           , cause=cause)
     actual = float(np.mean((forward(trained.params, X).reshape(-1) - Y) ** 2))
     if not np.isclose(losses[-1], actual, rtol=1e-2, atol=1e-4):
         raise Feedback(f"The last loss train returned is {float(losses[-1]):.5f}, but the params it "
-                       f"returned have a mean loss of {actual:.5f} on the XOR data.\nLikely cause: "
-                       + after)
+                       f"returned have a mean loss of {actual:.5f} on the XOR data.", cause=after)
     if not losses[-1] < 0.05 or not losses[-1] < losses[0]:
         raise Feedback(f"The losses from train should fall to near 0; got first "
                        f"{number(losses[0])}, last {number(losses[-1])} (want last < 0.05)."
-                       + diagnosis.first_wrong(submission, trained.start, trained.params))
+                       , cause=diagnosis.first_wrong(submission, trained.start, trained.params))
 
 
 def several_keys() -> list[int]:
