@@ -254,17 +254,9 @@ def submission(request: pytest.FixtureRequest):
         if note := sandbox.slow_train_note():
             run.scores.events.append(note)
         run.scores.wall = walls.label(sandbox.wall, sandbox.process.unsafe)
-        run.scores.stopped = ran_out(sandbox)
+        run.scores.stopped = sandbox.process.out_of_time()
         sandbox.close()
         run.sandbox = None
-
-
-def ran_out(sandbox: SandboxSubmission) -> str:
-    """Why the whole submission stopped short, in the door's words: its time ran out (every
-    later call failed at once); '' when it did not."""
-    total = sandbox.process.limits.total_seconds
-    return (f"the time for this whole submission ({total:g} s) ran out"
-            if sandbox.process.spent >= total else "")
 
 
 @pytest.fixture(scope="session")

@@ -373,8 +373,7 @@ class SandboxProcess:
             self._kill()
             budget_out = deadline >= budget_end
             kind = "budget" if budget_out else "timeout"
-            message = (f"the time for this whole submission ({self.limits.total_seconds:g} s) ran out"
-                       if budget_out else f"no answer after {seconds:g} s while {doing}")
+            message = self.ran_out_words() if budget_out else f"no answer after {seconds:g} s while {doing}"
             self.events.append(message)
             if call is not None and kind == "timeout":
                 self.hung[call.function] = message
@@ -409,6 +408,15 @@ class SandboxProcess:
         took = time.monotonic() - asked
         self.lending_spent += took
         return answer, took
+
+    def ran_out_words(self) -> str:
+        """How a report says that the whole submission's time ran out."""
+        return f"the time for this whole submission ({self.limits.total_seconds:g} s) ran out"
+
+    def out_of_time(self) -> str:
+        """Why the whole submission stopped short: its time ran out (every later call failed
+        at once); '' when it did not."""
+        return self.ran_out_words() if self.spent >= self.limits.total_seconds else ""
 
     def _answer(self, call: Call | None, question: Question) -> Answer:
         if call is None or self.lender is None:
@@ -445,7 +453,7 @@ class SandboxProcess:
         """Run ``call`` in the child; ``described``: the call in the judge's words, for the
         messages about it (autograder.judge.described; by default, the function's name)."""
         if self.spent >= self.limits.total_seconds:
-            message = f"the time for this whole submission ({self.limits.total_seconds:g} s) ran out"
+            message = self.ran_out_words()
             raise SubmissionError(call, "budget", ErrorReport("TimeoutError", message))
         if call.function in self.hung:
             message = (f"{self.hung[call.function]} (an earlier call of {call.function} timed out, "
