@@ -5,6 +5,7 @@ Each probe process prints one JSON dict of what happened; the tests read it. The
 this user and, when the tests run as root, as ``nobody`` (the user the judge drops to).
 """
 
+import errno
 import json
 import os
 import shutil
@@ -167,6 +168,20 @@ attempt("socketpair", lambda: [end.close() for end in socket.socketpair()])
 attempt("connect_early_socket", lambda: early_sockets[0].connect(("127.0.0.1", config["port"])))
 attempt("bind_early_socket", lambda: early_sockets[1].bind(("127.0.0.1", 0)))
 
+# File attributes: an ACL is a chmod by another name (minimal ACL: user rw-, group r--, other rw-).
+import fcntl, struct
+acl = struct.pack("<I", 2) + b"".join(struct.pack("<HHI", tag, perm, 0xFFFFFFFF)
+                                      for tag, perm in ((1, 6), (4, 4), (0x20, 6)))
+attempt("acl_outside", lambda: os.setxattr(outside + "/secret.txt", "system.posix_acl_access", acl))
+open(home + "/mine.txt", "w").close()
+attempt("acl_inside", lambda: os.setxattr(home + "/mine.txt", "system.posix_acl_access", acl))
+attempt("remove_xattr", lambda: os.removexattr(home + "/mine.txt", "user.note"))
+# A descriptor's owner is signalled when it is ready: another process as owner is a kill.
+reading, writing = os.pipe()
+attempt("setown_parent", lambda: fcntl.fcntl(reading, fcntl.F_SETOWN, os.getppid()))
+attempt("setsig", lambda: fcntl.fcntl(reading, 10, 9))  # F_SETSIG, SIGKILL
+attempt("setown_ioctl", lambda: fcntl.ioctl(reading, 0x8901, struct.pack("i", os.getppid())))  # FIOSETOWN
+
 attempt("execv", lambda: os.execv("/bin/true", ["true"]))  # last: on success there is no report
 print(json.dumps(report))
 '''
@@ -320,3 +335,12 @@ def test_an_unusable_path_is_a_plain_error(tmp_path: Path) -> None:
                           env={"PYTHONPATH": str(PACKAGE_PARENT)}, cwd="/", **ids)
     assert done.stdout.splitlines() == [
         f"cannot build the Landlock ruleset: Permission denied: {private / 'inner'}", "forked 0"], done.stderr
+
+
+def test_no_file_attributes_and_no_signal_owner(report: dict) -> None:
+    """An ACL (setxattr) would change a file's mode, which seccomp refuses as chmod: an attack
+    opened the grading secret to every user so. A descriptor owned by another process (F_SETOWN,
+    FIOSETOWN) with F_SETSIG would have the kernel send it SIGKILL where Landlock's signal scope
+    is missing (kernels before 6.12)."""
+    for name in ("acl_outside", "acl_inside", "remove_xattr", "setown_parent", "setsig", "setown_ioctl"):
+        assert refused(report[name], errno.EPERM), (name, report[name])

@@ -66,7 +66,7 @@ def graded(tmp_path_factory) -> dict:
     shutil.copy(ROOT / "exercises" / "xor_net.py", folder / "stubs.py")
     SPAWNED.unlink(missing_ok=True)
     before = {p: p.stat().st_mtime_ns if p.exists() else None for p in FORGED + PLANTED}
-    library = library_contents()
+    library, modes = library_contents(), kit_modes(folder)
     LYING_AROUND.parent.mkdir(mode=0o755, exist_ok=True)
     shutil.copy(ROOT / "solutions" / "xor_net.py", LYING_AROUND)
     LYING_AROUND.chmod(0o644)
@@ -80,7 +80,24 @@ def graded(tmp_path_factory) -> dict:
     with (out / "gradebook.csv").open(encoding="utf-8-sig") as table:  # a byte-order mark, for Excel
         book = {row["student"]: row for row in csv.DictReader(table)}
     return {"done": done, "results": results, "book": book, "before": before, "out": out,
-            "seconds": time.monotonic() - started, "library": library}
+            "seconds": time.monotonic() - started, "library": library, "modes": modes, "class": folder}
+
+
+def kit_modes(folder: Path) -> dict[Path, tuple[int, bytes | None]]:
+    """The modes and ACLs of what a submission must never open to others or lock away: the
+    reference, the grading secret, the sandbox's and the judge's code, the class folder."""
+    seeds.secret()  # made now if not yet, so that its mode is compared too
+    paths = [ROOT / "solutions" / "xor_net.py", seeds.SECRET_DIR, *seeds.SECRET_DIR.iterdir(),
+             ROOT / "autograder" / "sandbox", ROOT / "autograder" / "judge" / "scores.py", folder,
+             *folder.iterdir()]
+    modes = {}
+    for path in paths:
+        try:
+            acl = os.getxattr(path, "system.posix_acl_access", follow_symlinks=False)
+        except OSError:  # none (ENODATA), or a file system without ACLs
+            acl = None
+        modes[path] = (path.lstat().st_mode, acl)
+    return modes
 
 
 def library_contents() -> dict[str, tuple]:
@@ -183,6 +200,15 @@ def test_nothing_was_forged_spawned_or_left_outside_the_sandbox(graded):
     assert library_contents() == graded["library"], "a submission changed the library programs"
     secret = seeds.SECRET_DIR.lstat()
     assert oct(secret.st_mode & 0o777) == "0o700", "a submission changed the grading secret's folder"
+    assert kit_modes(graded["class"]) == graded["modes"], "a submission changed a mode or an ACL"
+
+
+def test_no_report_blames_the_grader(graded):
+    """Whatever a submission returns, the judge's own code does not fail on it: no test says
+    "the grader itself failed" (grader_blamed_by_2d_losses.py tried)."""
+    blamed = {student: [t["name"] for t in result["tests"] if t.get("extra_data", {}).get("kind") == "grader"]
+              for student, result in graded["results"].items()}
+    assert not {s: names for s, names in blamed.items() if names}
 
 
 def left_behind(settle: float = 10.0) -> set[str]:

@@ -211,8 +211,9 @@ def student_uid() -> int:
     return STUDENT_UID if os.geteuid() == 0 else os.geteuid()
 
 
-def cache_of(base: Path, user: str) -> Path:
-    return base / user / "xor-kit" / f"compile-{student_uid()}"
+def cache_of(base: Path, user: str, name: str = "xor_net.py") -> Path:
+    """``user``'s cache for self-checks of ``work/NAME`` (one folder per file graded)."""
+    return base / user / "xor-kit" / f"compile-{student_uid()}" / own_cache.file_key(base / "work" / name)
 
 
 def contents(folder: Path) -> dict[str, bytes]:
@@ -255,13 +256,16 @@ def test_a_planted_program_changes_only_its_own_users_self_checks(students):
     loads it, no one else's grading does (another user's cache is out of reach, and a kit with
     the grading secret or a class run keeps no cache)."""
     bob_before = self_check(students, "relu_abs.py", "bob")
-    bob_cache = contents(cache_of(students, "bob"))
+    bob_cache = contents(cache_of(students, "bob", "relu_abs.py"))
     assert bob_cache
     planted = self_check(students, "plant_program_in_own_cache.py", "alice")
     assert f"{OWN_CACHE_SEEN}/" in planted["output"] and "PLANTED 9" in planted["output"], planted["output"]
     assert by_exercise(planted)["relu"][0] > by_exercise(bob_before)["relu"][0]  # the plant works on its user
-    assert contents(cache_of(students, "bob")) == bob_cache
+    assert contents(cache_of(students, "bob", "relu_abs.py")) == bob_cache
     assert by_exercise(self_check(students, "relu_abs.py", "bob")) == by_exercise(bob_before)
+    # The same user's check of another file (a TA checking a classmate's, then their own) reads
+    # another folder: the plant is not in it.
+    assert by_exercise(self_check(students, "relu_abs.py", "alice")) == by_exercise(bob_before)
     secret = students / "kit" / ".cache" / "secret"
     cases = (("a kit with the grading secret", {}), ("a class run", {own_cache.CLASS_RUN_ENV: "/nowhere"}))
     for case, env in cases:

@@ -4,7 +4,8 @@
 error, a crash at import), so no test could run. ``timeout``: a function ran past its limit
 (the failure kind each results.json test carries, whatever else passed), or the submission or
 its grader ran out of time (the result's own status). ``grader-error``: no grade came out
-(nothing to grade, a grader crash). ``missing``: on the roster, no submission.
+(nothing to grade, a grader crash), or the grader failed in a test, so the grade may be
+wrong. ``missing``: on the roster, no submission.
 
 Only fields are read (autograder.judge.results_file), never the sentences a student reads:
 nothing a submission prints can change its status.
@@ -16,6 +17,7 @@ from pathlib import Path
 from autograder.judge.results_file import (
     BUDGET,
     CALL_TIMEOUT,
+    GRADER,
     GRADER_ERROR,
     IMPORT,
     TIMEOUT,
@@ -52,6 +54,10 @@ def status_of(result: dict, source: Path | str | None = None) -> Status:
         return Status(TIMEOUT, f"{', '.join(exercises)} ran past its time limit in {len(ran_over)} test(s)")
     if stopped:
         return Status(TIMEOUT, stopped)
+    if failed := [t for t, kind in zip(tests, kinds, strict=True) if kind == GRADER]:
+        exercises = ", ".join(dict.fromkeys(exercise_of(t) for t in failed))
+        return Status(GRADER_ERROR, f"the grader itself failed in {len(failed)} test(s) of {exercises}: "
+                                    "the grade may be wrong (see the student's results.txt)")
     return Status(GRADED)
 
 

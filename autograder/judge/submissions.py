@@ -152,9 +152,17 @@ def _reach(submission: Path, home: Path, library: Path | None = None) -> dict[st
 
 
 def hidden_paths() -> list[Path]:
-    """What of the kit a sandbox must not see even where the interpreter's folders hold it
-    (a kit installed into site-packages): all but the sandbox room, which is bound in apart."""
-    return [PACKAGE_DIR, KIT_ROOT / "solutions", ANSWERS_DIR, XLA_CACHE_DIR, SECRET_DIR]
+    """What of the kit a sandbox must not see even where the interpreter's folders hold it:
+    all but the sandbox room, which is bound in apart. A checkout (a kit cloned into a
+    virtual environment's folder, say) is hidden whole, but for a folder that holds the
+    interpreter: its tests, .git and benchmarks hold the reference too. An installed kit's
+    parent is site-packages, of which only the package is the kit's."""
+    kit = [PACKAGE_DIR, KIT_ROOT / "solutions", ANSWERS_DIR, XLA_CACHE_DIR, SECRET_DIR]
+    if (KIT_ROOT / "pyproject.toml").is_file():
+        prefixes = [Path(p).resolve() for p in (sys.prefix, sys.base_prefix)]
+        kit += [entry for entry in sorted(KIT_ROOT.iterdir())
+                if not any(prefix.is_relative_to(entry.resolve()) for prefix in prefixes)]
+    return list(dict.fromkeys(kit))
 
 
 class SandboxSubmission(Submission):

@@ -113,7 +113,7 @@ class SandboxProcess:
         self.lease = walls.UidLease()  # a uid of its own when the judge is root
         self.library = library
         # Chosen once, like the wall: no message of a child changes it.
-        self.cache = None if self.lease.uid is not None else cache or own_cache.folder(guarded)
+        self.cache = None if self.lease.uid is not None else cache or own_cache.folder(guarded, self.path)
         self._launched: float | None = None  # when a child not yet known to be ready was started
         self.programs: list[int] = [0, 0]  # what the child says it compiled and loaded (benchmarks only)
 

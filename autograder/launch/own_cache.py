@@ -10,8 +10,10 @@ program planted there could change is the same user's next self-check, so it is 
   holds neither the reference (the judge says, ``guarded``) nor a grading secret;
 - never in a class run (``grade FOLDER`` names the class's folder in ``CLASS_RUN_ENV`` for
   its graders) and never for a judge running as root (its sandboxes run as leased uids);
-- per user: ``$XDG_CACHE_HOME/xor-kit/compile-UID`` (or ``~/.cache/...``), made 0700 by the
-  judge and used only while it is the user's own folder that no one else can enter.
+- per user and per file graded: ``$XDG_CACHE_HOME/xor-kit/compile-UID/FILE-KEY`` (or
+  ``~/.cache/...``), made 0700 by the judge and used only while it is the user's own folder
+  that no one else can enter. A file checked in someone's release (an attack poisoned the
+  next file its user graded) reaches only its own file's cache.
 
 The judge makes the folder and never reads what is in it; the sandbox reaches it read-write
 through its wall (a bubblewrap bind at ``walls.INSIDE_CACHE``, or a Landlock rule) and is told where
@@ -19,6 +21,7 @@ it is in JAX's own variable, ``CACHE_VARIABLE`` (``autograder.sandbox.child.own_
 """
 
 import contextlib
+import hashlib
 import os
 import stat
 from pathlib import Path
@@ -41,16 +44,23 @@ def allowed(guarded: bool) -> bool:
             and not os.environ.get(CLASS_RUN_ENV) and os.geteuid() != 0)
 
 
-def folder(guarded: bool) -> Path | None:
-    """This user's compile cache for a self-check, made if needed; None where none is allowed
-    or the folder is not safely this user's own."""
+def folder(guarded: bool, submission: Path) -> Path | None:
+    """This user's compile cache for self-checks of ``submission``, made if needed; None where
+    none is allowed or the folder is not safely this user's own. One per file graded: a file
+    checked in a release (a classmate's, say) plants nothing in the cache of another file."""
     if not allowed(guarded):
         return None
     base = os.environ.get("XDG_CACHE_HOME", "")
     base_dir = Path(base) if os.path.isabs(base) else Path(os.path.expanduser("~")) / ".cache"
     if not base_dir.is_absolute():  # no home to be found: no cache rather than one in the cwd
         return None
-    return users_own(base_dir / "xor-kit" / f"compile-{os.geteuid()}")
+    mine = users_own(base_dir / "xor-kit" / f"compile-{os.geteuid()}")
+    return users_own(mine / file_key(submission)) if mine is not None else None
+
+
+def file_key(submission: Path) -> str:
+    """The name of the cache folder for the file at ``submission`` (its absolute path's hash)."""
+    return hashlib.sha256(os.fsencode(os.path.abspath(submission))).hexdigest()[:16]
 
 
 def users_own(path: Path) -> Path | None:

@@ -76,6 +76,10 @@ REFUSED_SYSCALLS = (
     # owns outside the sandbox's folder, say the kit's caches, is not its to change
     "chmod", "fchmod", "fchmodat", "fchmodat2", "chown", "fchown", "lchown", "fchownat",
     "utime", "utimes", "utimensat", "futimesat",
+    # nor their ACLs and other attributes: an ACL is a chmod by another name (an attack opened
+    # the grading secret and the reference to every user with system.posix_acl_access)
+    "setxattr", "lsetxattr", "fsetxattr", "setxattrat", "removexattr", "lremovexattr",
+    "fremovexattr", "removexattrat",
     # shared state with other processes that Landlock does not see
     "shmget", "shmat", "shmctl", "msgget", "msgsnd", "msgrcv", "msgctl", "semget", "semop",
     "semtimedop", "semctl", "mq_open",
@@ -94,6 +98,11 @@ SIGNAL_SYSCALLS = ("kill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo")  # 
 SELF_ONLY_SYSCALLS = ("prlimit64", "sched_setaffinity", "sched_setscheduler", "sched_setparam",
                       "sched_setattr", "migrate_pages", "move_pages", "kcmp", "get_robust_list")
 TERMINAL_INJECTION = (0x5412, 0x541C)  # ioctl TIOCSTI, TIOCLINUX
+# A descriptor's owner is whom the kernel signals when it is ready, with any signal F_SETSIG
+# names: another process's pid there is a kill (SIGKILL, even where Landlock's signal scope is
+# missing). fcntl F_SETOWN, F_SETSIG, F_SETOWN_EX; ioctl FIOSETOWN, SIOCSPGRP.
+SIGNAL_OWNER_FCNTL = (8, 10, 15)
+SIGNAL_OWNER_IOCTL = (0x8901, 0x8902)
 
 
 class ConfineError(Exception):
@@ -216,8 +225,11 @@ def _seccomp_filter() -> "pyseccomp.SyscallFilter":
     for name in SELF_ONLY_SYSCALLS:
         for comparison in _other_than(sc, pid):
             add(refuse, name, comparison)
-    for request in TERMINAL_INJECTION:
+    for request in (*TERMINAL_INJECTION, *SIGNAL_OWNER_IOCTL):
         add(refuse, "ioctl", sc.Arg(1, sc.MASKED_EQ, 0xFFFFFFFF, request))
+    for command in SIGNAL_OWNER_FCNTL:
+        for name in ("fcntl", "fcntl64"):
+            add(refuse, name, sc.Arg(1, sc.EQ, command))
     return rules
 
 

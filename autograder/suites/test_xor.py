@@ -131,7 +131,7 @@ def assert_really_learned(submission, reference, got: Trained) -> None:
 
     called = f"train({got.label}, X, Y)"
     if not (np.all(np.isfinite(got.losses)) and all(np.all(np.isfinite(v)) for v in got.params.values())):
-        raise Feedback(diverged(got.losses, called) , cause=cause())
+        raise Feedback(diverged(got.losses, called), cause=cause())
     if not np.allclose(got.outputs, got.network, rtol=1e-3, atol=1e-3, equal_nan=True):
         worst = int(np.argmax(np.abs(got.outputs - got.network)))
         raise Feedback(
@@ -148,9 +148,9 @@ def assert_really_learned(submission, reference, got: Trained) -> None:
             defaults = reference_solution.load()
             raise Feedback(
                 f"{called} returned params that training from that start does not give (with the "
-                f"defaults epochs={defaults.EPOCHS}, step_size={defaults.STEP_SIZE})."
-                , cause=cause("train must start from the params it is given and update them with every "
-                        "row, in order, for every epoch."))
+                f"defaults epochs={defaults.EPOCHS}, step_size={defaults.STEP_SIZE}).",
+                cause=cause("train must start from the params it is given and update them with every "
+                            "row, in order, for every epoch."))
 
 
 def diverged(losses: np.ndarray, called: str) -> str:
@@ -158,6 +158,9 @@ def diverged(losses: np.ndarray, called: str) -> str:
     bad = np.flatnonzero(~np.isfinite(losses))
     if not bad.size:
         return f"{called} returned params that are not finite (nan or inf): training diverged."
+    if losses.ndim != 1:  # no epoch to name: the losses are not one per epoch
+        return (f"{called} returned losses of shape {losses.shape} (one per epoch expected) holding "
+                "values that are not finite: training diverged.")
     epoch = int(bad[0])
     before = f" (the loss after epoch {epoch} was {losses[epoch - 1]:.4g})" if epoch else ""
     return (f"{called}: training diverged at epoch {epoch + 1}: its loss is {losses[epoch]}"
@@ -245,8 +248,8 @@ def test_loss_falls_during_training(submission, reference, request):
         raise Feedback(f"train returned losses of shape {losses.shape}; expected one per epoch.",
                        cause="your train must record one mean loss per epoch.")
     if not np.all(np.isfinite(losses)):
-        raise Feedback(diverged(losses, f"train({trained.label}, X, Y)")
-                       , cause=diagnosis.first_wrong(submission, trained.start, trained.params))
+        raise Feedback(diverged(losses, f"train({trained.label}, X, Y)"),
+                       cause=diagnosis.first_wrong(submission, trained.start, trained.params))
     X, Y = xor_data()
     after = "your train must record, for epoch i, the mean loss over all rows after epoch i's updates."
     if reference_solution.available():  # the losses of this very training, epoch by epoch
@@ -256,16 +259,16 @@ def test_loss_falls_during_training(submission, reference, request):
             if losses.shape == expected.shape and np.allclose(losses[1:], expected[:-1], **LOSS_TOL):
                 cause = ("your train measured the loss before each epoch's updates; "
                          "measure it after them.")
-            raise Feedback(f"The losses train returned are not those of training from {trained.label}."
-                           , cause=cause)
+            raise Feedback(f"The losses train returned are not those of training from {trained.label}.",
+                           cause=cause)
     actual = float(np.mean((forward(trained.params, X).reshape(-1) - Y) ** 2))
     if not np.isclose(losses[-1], actual, rtol=1e-2, atol=1e-4):
         raise Feedback(f"The last loss train returned is {float(losses[-1]):.5f}, but the params it "
                        f"returned have a mean loss of {actual:.5f} on the XOR data.", cause=after)
     if not losses[-1] < 0.05 or not losses[-1] < losses[0]:
         raise Feedback(f"The losses from train should fall to near 0; got first "
-                       f"{number(losses[0])}, last {number(losses[-1])} (want last < 0.05)."
-                       , cause=diagnosis.first_wrong(submission, trained.start, trained.params))
+                       f"{number(losses[0])}, last {number(losses[-1])} (want last < 0.05).",
+                       cause=diagnosis.first_wrong(submission, trained.start, trained.params))
 
 
 def several_keys() -> list[int]:
