@@ -11,10 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from corpus_files import ASSEMBLED, write_corpus
+from corpus_files import ASSEMBLED, CORPUS, write_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = Path(__file__).resolve().parent / "corpus"
 INTERNAL_ERROR = "The grader itself failed"
 
 
