@@ -15,7 +15,6 @@ instructor's first run.
 import argparse
 import itertools
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -25,6 +24,9 @@ from pathlib import Path
 from common import machine_rows, markdown_table, median, seconds, times
 
 KIT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(KIT / "tests"))
+from corpus_files import assembled  # noqa: E402  (the corpus files as whole modules)
+
 CORPUS = KIT / "tests" / "corpus"
 FLOOR = "import jax, jax.numpy as jnp; jax.jit(lambda x: x * 2)(jnp.ones(3)).block_until_ready()"
 # The class, frozen (issue 13): the 16 correct variants and 5 of them again, every fifth
@@ -54,7 +56,8 @@ def make_class(folder: Path) -> dict[str, int]:
         if not any(left.values()):
             break
         if left[kind]:
-            shutil.copyfile(CORPUS / kind / left[kind].pop(0), folder / f"student{number:03d}_{kind}.py")
+            whole = assembled(CORPUS / kind / left[kind].pop(0))
+            (folder / f"student{number:03d}_{kind}.py").write_text(whole)
             number += 1
     return {kind: len(names) for kind, names in MIX.items()}
 

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from corpus_files import ASSEMBLED, CORPUS, write_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = Path(__file__).resolve().parent / "corpus"
 INTERNAL_ERROR = "The grader itself failed"
 
 
@@ -82,7 +82,18 @@ def by_exercise(result: dict) -> dict[str, tuple[float, float]]:
 
 
 def corpus(kind: str) -> list[Path]:
+    """The stored files of tests/corpus/KIND (mistakes and correct ones are changes over the
+    reference: the ``whole_corpus`` fixture has them as whole modules)."""
     return sorted((CORPUS / kind).glob("*.py"))
+
+
+@pytest.fixture(scope="session")
+def whole_corpus(tmp_path_factory) -> dict[Path, Path]:
+    """Each stored file of the mistakes and correct corpora -> its whole module, assembled
+    from the reference once per session (tests/corpus_files.py)."""
+    folder = tmp_path_factory.mktemp("whole-corpus")
+    return {stored: whole for kind in ASSEMBLED
+            for stored, whole in write_corpus(kind, folder / kind).items()}
 
 
 def declared(path: Path) -> list[str]:

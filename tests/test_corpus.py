@@ -2,7 +2,8 @@
 their feedback names them; correct solutions written differently get full marks.
 
 Both corpora are graded once, as one class (``grade FOLDER``, autograder.coursework.class_folder),
-and each test reads its file's results.json: what ``grade FILE --format json`` writes too.
+and each test reads its file's results.json: what ``grade FILE --format json`` writes too. Their
+files are stored as changes over the reference and graded as whole modules (tests/corpus_files.py).
 """
 
 import json
@@ -20,15 +21,15 @@ CORRECT = corpus("correct")
 
 
 @pytest.fixture(scope="session")
-def graded(tmp_path_factory) -> dict[str, dict]:
+def graded(tmp_path_factory, whole_corpus) -> dict[str, dict]:
     """Each corpus file's results.json, by file name."""
-    return once_per_run(tmp_path_factory, "corpora", grade_corpora)
+    return once_per_run(tmp_path_factory, "corpora", lambda folder: grade_corpora(folder, whole_corpus))
 
 
-def grade_corpora(folder: Path) -> dict[str, dict]:
+def grade_corpora(folder: Path, whole_corpus: dict[Path, Path]) -> dict[str, dict]:
     (folder / "class").mkdir()
     for path in MISTAKES + CORRECT:
-        shutil.copy(path, folder / "class" / path.name)
+        shutil.copy(whole_corpus[path], folder / "class" / path.name)
     done = run_grader("grade", str(folder / "class"), "--out", str(folder / "grades"), timeout=3600)
     assert done.returncode == 0, done.stderr[-3000:]
     results = (folder / "grades").glob("*/results.json")

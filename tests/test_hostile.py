@@ -53,7 +53,7 @@ def expectation(path: Path) -> tuple[str, list[str]]:
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory) -> dict:
+def graded(tmp_path_factory, whole_corpus) -> dict:
     """Grade the corpus as one class; what each student got, and what was on disk before."""
     folder = tmp_path_factory.mktemp("hostile") / "class"
     folder.mkdir()
@@ -61,7 +61,7 @@ def graded(tmp_path_factory) -> dict:
         shutil.copy(path, folder / path.name)
     with_release_answers(folder / f"{LOOKUP}.py", folder.parent / "release")
     for name in TWINS:
-        shutil.copy(CORPUS / "mistakes" / f"{name}.py", folder / f"{name}.py")
+        shutil.copy(whole_corpus[CORPUS / "mistakes" / f"{name}.py"], folder / f"{name}.py")
     shutil.copy(ROOT / "solutions" / "xor_net.py", folder / "reference.py")
     shutil.copy(ROOT / "exercises" / "xor_net.py", folder / "stubs.py")
     SPAWNED.unlink(missing_ok=True)

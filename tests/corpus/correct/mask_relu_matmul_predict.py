@@ -1,33 +1,9 @@
 """correct: relu as x * (x > 0), predict via jnp.matmul, update as a dict comprehension."""
 
-import functools
-
-import jax
-import jax.numpy as jnp
-from jax import lax
-
-X = jnp.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], dtype=jnp.float32)
-Y = jnp.array([0.0, 1.0, 1.0, 0.0], dtype=jnp.float32)
-
-SCALE = 0.1
-STEP_SIZE = 0.1
-EPOCHS = 500
-
 
 def relu(x):
     """Rectified linear unit as a multiplication by a mask."""
     return x * (x > 0)
-
-
-def init_params(key, input_dims=2, n_hidden=16, output_dims=1, scale=SCALE):
-    """Draw the starting parameters, one key per array."""
-    k_w1, k_b1, k_w2, k_b2 = jax.random.split(key, 4)
-    return {
-        "w1": scale * jax.random.normal(k_w1, (n_hidden, input_dims)),
-        "b1": scale * jax.random.normal(k_b1, (n_hidden,)),
-        "w2": scale * jax.random.normal(k_w2, (output_dims, n_hidden)),
-        "b2": scale * jax.random.normal(k_b2, (output_dims,)),
-    }
 
 
 def predict(params, x):
@@ -36,37 +12,7 @@ def predict(params, x):
     return jnp.matmul(params["w2"], hidden) + params["b2"]
 
 
-def batched_predict(params, X):
-    """``predict`` for every row of ``X``, through ``jax.vmap``."""
-    return jax.vmap(predict, in_axes=(None, 0))(params, X)
-
-
-def loss(params, x, y):
-    """Mean squared error of the prediction for one example."""
-    return jnp.mean((predict(params, x) - y) ** 2)
-
-
 def update(params, x, y, step_size=STEP_SIZE):
     """One step of gradient descent, building a new dict."""
     grads = jax.grad(loss)(params, x, y)
     return {k: params[k] - step_size * grads[k] for k in params}
-
-
-def train(params, X, Y, epochs=EPOCHS, step_size=STEP_SIZE):
-    """Per-example gradient descent; returns ``(params, losses)``."""
-    return _train_compiled(params, X, Y, epochs, step_size)
-
-
-@functools.partial(jax.jit, static_argnames="epochs")
-def _train_compiled(params, X, Y, epochs, step_size):
-    """``train`` as one compiled program: a scan over epochs of a scan over rows."""
-
-    def one_row(p, xy):
-        return update(p, xy[0], xy[1], step_size), None
-
-    def one_epoch(p, _):
-        p, _ = lax.scan(one_row, p, (X, Y))
-        mean_loss = jnp.mean(jax.vmap(loss, in_axes=(None, 0, 0))(p, X, Y))
-        return p, mean_loss
-
-    return lax.scan(one_epoch, params, None, length=epochs)

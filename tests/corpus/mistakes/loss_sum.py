@@ -1,5 +1,6 @@
 """wrong: loss: sums the squared errors instead of averaging them over the output units.
 cause: summed the squared errors, jnp.mean
+whole: docs/student-guide.md grades this file as it is
 """
 
 import functools
