@@ -31,6 +31,7 @@ import dataclasses
 import os
 import re
 import sys
+import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -54,11 +55,15 @@ class Program:
     kind: str  # "compiled", "callbacks" (never cached, no key to share) or "loaded" (library)
 
 
-def class_files() -> list[Path]:
+def class_files(folder: Path) -> list[Path]:
+    """The reference and the two corpora, written whole into ``folder`` (tests/corpus_files.py)."""
     from autograder import SOLUTION_PATH
 
-    return [SOLUTION_PATH, *sorted((CORPUS / "correct").glob("*.py")),
-            *sorted((CORPUS / "mistakes").glob("*.py"))]
+    sys.path.insert(0, str(KIT / "tests"))
+    from corpus_files import write_corpus  # the corpus files as whole modules
+
+    return [SOLUTION_PATH, *write_corpus("correct", folder / "correct").values(),
+            *write_corpus("mistakes", folder / "mistakes").values()]
 
 
 def parse(log: str) -> list[Program]:
@@ -167,7 +172,7 @@ def main(argv: list[str] | None = None) -> None:
     sys.path.insert(0, str(KIT))
     import jax  # noqa: F401  (before the log variables are set: the judge's JAX stays quiet)
 
-    files = class_files()[: args.limit]
+    files = class_files(Path(tempfile.mkdtemp(prefix="xor-kit-compile-share-")))[: args.limit]
     print("### Machine\n\n" + markdown_table(("", ""), machine_rows(KIT)) + "\n")
     started = time.perf_counter()
     graded = grade_class(files)

@@ -8,6 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from conftest import CORPUS, grade_json, run_grader
+from corpus_files import assembled
 
 from autograder.authoring.notebook_module import NotebookError, notebook_to_source
 
@@ -108,7 +109,7 @@ def test_a_notebook_scores_what_the_same_code_scores_in_a_py(tmp_path):
 
 
 def test_the_text_report_names_the_notebook(tmp_path):
-    notebook = notebook_of((CORPUS / "mistakes" / "relu_abs.py").read_text(), tmp_path / "mine.ipynb")
+    notebook = notebook_of(assembled(CORPUS / "mistakes" / "relu_abs.py"), tmp_path / "mine.ipynb")
     done = run_grader("grade", str(notebook), "--exercise", "relu")
     assert done.returncode == 0, done.stderr
     assert f"Grade for {notebook}" in done.stdout

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import CORPUS, INTERNAL_ERROR, ROOT, by_exercise, run_grader
+from corpus_files import assembled
 
 from autograder import EXERCISES, SECTIONS, SOLUTION_PATH
 from autograder.coursework.release import problems_in, solution_lines, text_lines
@@ -182,7 +183,7 @@ def students(release) -> Path:
         (base / folder).mkdir()
     (base / "shim" / "sitecustomize.py").write_text(SHIM)
     for source in (SOLUTION_PATH, CORPUS / "mistakes" / "relu_abs.py", PLANT):
-        shutil.copyfile(source, base / "work" / source.name)
+        (base / "work" / source.name).write_text(assembled(source))  # a corpus mistake, whole
     if os.geteuid() == 0:
         subprocess.run(["chown", "-R", f"{STUDENT_UID}:{STUDENT_UID}", str(base)], check=True)
     yield base

@@ -8,6 +8,7 @@ import shutil
 import stat
 
 from conftest import CORPUS, run_grader
+from corpus_files import assembled
 
 from autograder.judge import seeds
 
@@ -25,14 +26,17 @@ def outputs(result: dict) -> list[tuple[str, str, str]]:
 
 
 def test_a_grade_is_reproduced_by_its_seed_and_another_file_gets_other_inputs(tmp_path):
-    first, again = graded(MISTAKE), graded(MISTAKE)
+    mistake = tmp_path / "handed-in" / MISTAKE.name
+    mistake.parent.mkdir()
+    mistake.write_text(assembled(MISTAKE))  # the corpus mistake as a whole module
+    first, again = graded(mistake), graded(mistake)
     seed = first["extra_data"]["seed"]
     assert seed != seeds.FIXED and again["extra_data"]["seed"] == seed
     assert outputs(again) == outputs(first)
-    replayed = graded(MISTAKE, "--seed", str(seed))
+    replayed = graded(mistake, "--seed", str(seed))
     assert replayed["extra_data"]["seed"] == seed and outputs(replayed) == outputs(first)
     edited = tmp_path / MISTAKE.name
-    edited.write_text(MISTAKE.read_text() + "\n# one more line\n")
+    edited.write_text(mistake.read_text() + "\n# one more line\n")
     other = graded(edited)
     assert other["extra_data"]["seed"] != seed
     assert [o[2] for o in outputs(other) if o[1] == "failed"] != [
