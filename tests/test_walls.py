@@ -4,8 +4,10 @@
 import contextlib
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -339,3 +341,28 @@ def test_a_self_checks_own_cache_is_reachable_and_nothing_beside_it(tmp_path, wa
     assert [bool(v) for v in np.asarray(answer)] == [not as_root, False, False]
     assert (mine / "planted").exists() != as_root
     assert sorted(p.name for p in other.iterdir()) == ["entry"]
+
+
+BORROWER = ROOT / "tests" / "corpus" / "hostile" / "kit_inside_interpreter_folder_borrows_reference.py"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("wall", AVAILABLE)
+def test_a_kit_inside_the_interpreters_folder_is_hidden_whole(wall):
+    """A checkout cloned into a virtual environment's folder: the sandbox reads that folder (it
+    holds Python), so the walls hide the whole kit in it, not only the package and the
+    reference: its tests/ (the hostile corpus holds the reference's code) and .git too."""
+    kit = Path(tempfile.mkdtemp(prefix="xorkit-", dir=sys.prefix))  # beside this venv's lib/
+    try:
+        kit.chmod(0o755)  # a leased uid (the judge as root) reads the interpreter's folder
+        skip = shutil.ignore_patterns(".venv", ".cache", "__pycache__")
+        shutil.copytree(ROOT, kit, symlinks=True, ignore=skip, dirs_exist_ok=True)
+        command = [sys.executable, "-m", "autograder", "grade", str(kit / BORROWER.relative_to(ROOT)),
+                   "--format", "json"]
+        done = subprocess.run(command, cwd=kit, capture_output=True, text=True, timeout=900,
+                              env={**os.environ, "XOR_KIT_WALL": wall, "PYTHONPATH": str(kit)})
+        assert done.returncode == 0, done.stderr[-3000:]
+        result = json.loads(done.stdout)
+        assert "BORROWED" not in result["output"] and result["score"] == 0, result["output"][-2000:]
+    finally:
+        shutil.rmtree(kit, ignore_errors=True)
