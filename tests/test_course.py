@@ -502,3 +502,6 @@ def test_the_graders_own_stops_are_fields_of_the_results():
         TIMEOUT, "loss ran past its time limit in 1 test(s)")
     budget = TestResult("loss: c", "loss", 1.0, False, failure="budget", details={"reason": ran_out})
     assert status_of(results_json(Scores(results=[passed, budget]), 1.0)) == Status(TIMEOUT, ran_out)
+    broken = TestResult("xor: d", "xor", 1.0, False, output="The grader itself failed", failure="grader")
+    status = status_of(results_json(Scores(results=[passed, broken]), 1.0))
+    assert status.kind == GRADER_ERROR and "1 test(s) of xor" in status.message, status
