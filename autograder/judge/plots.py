@@ -79,8 +79,9 @@ def _pyplot() -> Any:
     return plt
 
 
-def draw_loss_curve(losses: np.ndarray, seed: int, path: Path | BinaryIO) -> None:
-    """Epochs against the mean loss, on a log scale when every value is positive."""
+def draw_loss_curve(losses: np.ndarray, seed: int, target: Path | BinaryIO) -> None:
+    """Epochs against the mean loss, on a log scale when every value is positive, as a PNG
+    into ``target`` (a file, or an open binary stream)."""
     plt = _pyplot()
     from matplotlib.ticker import MaxNLocator  # lazy: matplotlib, as in _pyplot
 
@@ -114,11 +115,12 @@ def draw_loss_curve(losses: np.ndarray, seed: int, path: Path | BinaryIO) -> Non
     ax.set_title(f"Training loss from PRNGKey({seed})\n{note}", fontsize=11)
     ax.grid(True, which="major", alpha=0.3)
     ax.legend(loc="best", fontsize=9)
-    _save(fig, path)
+    _save(fig, target)
 
 
-def draw_decision_boundary(grid: np.ndarray, seed: int, path: Path | BinaryIO) -> None:
-    """The network's output over the grid, its 0.5 contour and the four XOR points."""
+def draw_decision_boundary(grid: np.ndarray, seed: int, target: Path | BinaryIO) -> None:
+    """The network's output over the grid, its 0.5 contour and the four XOR points, as a PNG
+    into ``target`` (a file, or an open binary stream)."""
     plt = _pyplot()
     # lazy: matplotlib, as in _pyplot
     from matplotlib.colors import Normalize
@@ -169,7 +171,7 @@ def draw_decision_boundary(grid: np.ndarray, seed: int, path: Path | BinaryIO) -
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.1),
               ncol=len(handles) if len(handles) <= 3 else 2,
               frameon=False)
-    _save(fig, path)
+    _save(fig, target)
 
 
 def _nice_step(at_least: float) -> float:
