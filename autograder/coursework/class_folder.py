@@ -269,7 +269,7 @@ class Runner:
     def _run(self, source: Path, folder: Path) -> Ungraded | None:
         """Grade ``source`` in this thread's worker; None if it wrote a grade, else why not."""
         argv = [str(source), "--format", "json", "--output", str(folder / RESULTS),
-                "--plot-data", str(folder / training_file.NAME), *self.options]  # feedback draws them
+                "--plot-data", str(folder / training_file.NAME), *self.options]  # no PNG: feedback draws
         with self._lock:
             if self.stopping.is_set():
                 return None
