@@ -18,6 +18,7 @@ from conftest import ROOT, run_grader
 from test_ipynb import notebook_of
 
 from autograder import SECTIONS
+from autograder.judge import training_file
 from autograder.launch import walls
 
 pytestmark = pytest.mark.slow
@@ -123,6 +124,9 @@ def test_every_student_folder_has_spec_clean_results_a_text_report_and_a_fingerp
         assert text.startswith(f"Grade for {source}")
     assert "total             100 / 100" in (out / "alice" / "results.txt").read_text()
     assert not list(out.glob("**/.results.json.*")), "no temporary files left behind"
+    for student in ("alice", "bob"):  # what the plots show, kept for feedback; none drawn
+        assert (out / student / training_file.NAME).is_file()
+    assert not list(out.glob("**/*.png")) and not list(out.glob(f"**/.{training_file.NAME}.*"))
 
 
 def test_a_rerun_grades_only_what_changed(graded_class):

@@ -2,6 +2,7 @@
 a late policy and similarity hints; regrades that never keep a stale grade; the GitHub
 Classroom self-check. The class is graded once, two at a time; every test reads from it."""
 
+import base64
 import csv
 import json
 import os
@@ -15,9 +16,11 @@ from pathlib import Path
 
 import pytest
 from conftest import CORPUS, ROOT, by_exercise, run_grader, shared_caches
+from test_plots import assert_readable_plot
 
 from autograder import SECTIONS
 from autograder.coursework import regrade
+from autograder.judge import training_file
 
 pytestmark = pytest.mark.slow
 REFERENCE = ROOT / "solutions" / "xor_net.py"
@@ -253,6 +256,8 @@ def test_feedback_is_a_self_contained_page_and_a_text_per_student(course):
     alice = (folder / "alice.html").read_text()
     assert alice.count('<img src="data:image/png;base64,') == 2
     assert not re.search(r'(src|href)="(?!data:)', alice), "nothing outside the page"
+    for png in re.findall(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"', alice):
+        assert_readable_plot(base64.b64decode(png))  # drawn by feedback from the kept data
     bob = (folder / "bob.txt").read_text()
     assert bob.startswith(f"Bob B: {course['book']['bob']['total']} / 100") and "What to fix" in bob
     assert "x loss: " in bob and "<" not in bob
@@ -262,6 +267,26 @@ def test_feedback_is_a_self_contained_page_and_a_text_per_student(course):
     assert kate.startswith("Kate K: 1.2 / 100 (before the late penalty: 2)")
     assert "missing" in (folder / "frank.txt").read_text()
     assert "<h2>What to fix</h2>" in (folder / "bob.html").read_text()
+
+
+def test_a_class_run_keeps_the_plots_data_and_draws_no_png(course):
+    out = course["out"]
+    assert not list(out.glob("**/*.png")), "the class run drew plots"
+    assert (out / "alice" / training_file.NAME).is_file()
+    assert "<img" not in (out / "alice" / "results.json").read_text(), "a results.json names no picture"
+    assert not (out / "carol" / training_file.NAME).exists(), "the stubs trained nothing"
+
+
+def test_a_garbled_plots_file_leaves_the_plots_off_the_page_with_a_warning(course, tmp_path):
+    out = tmp_path / "class-grades"
+    shutil.copytree(course["out"], out, ignore=shutil.ignore_patterns("feedback"))
+    (out / "alice" / training_file.NAME).write_bytes(b"PK\x03\x04 not an archive any more")
+    done = run_grader("feedback", str(out), "--allow-incomplete")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "warning: alice's page has no plots (TrainingFileError: " in done.stderr
+    page = (out / "feedback" / "alice.html").read_text()
+    assert "<img" not in page and "Alice A: 100 / 100" in page
+    assert "Traceback" not in done.stderr
 
 
 def test_feedback_groups_repeated_failures_and_holds_hidden_tests_back(course):

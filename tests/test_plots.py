@@ -2,13 +2,15 @@
 
 import base64
 import io
+import json
 import re
 
 import numpy as np
 import pytest
 from conftest import run_grader
 
-from autograder.judge import plots
+from autograder.coursework.feedback_bundle import plots as page_plots
+from autograder.judge import plots, training_file
 from autograder.judge.reference import load
 from autograder.judge.report import plain_output
 from autograder.judge.submissions import InProcessSubmission
@@ -122,3 +124,98 @@ def test_text_report_names_the_plots_it_wrote_beside_the_output(tmp_path):
         assert str(path) in text
         assert_readable_plot(path.read_bytes())
 
+
+
+# -- a class run keeps the plain data; feedback draws from it ------------------------------------
+
+
+def a_training(grid: bool = True) -> plots.Training:
+    """A training as the xor tests keep it: a falling loss and a grid of outputs (XOR-like)."""
+    points = plots.grid_points()
+    outputs = (np.abs(points[:, 0] - points[:, 1]) > 0.5).astype(np.float64).reshape(plots.STEPS, plots.STEPS)
+    return plots.Training(3, np.geomspace(0.3, 1e-3, 200).astype(np.float32), outputs if grid else None)
+
+
+def test_the_kept_training_reads_back_as_it_was_and_draws_the_same_plots(tmp_path):
+    kept = tmp_path / "alice" / training_file.NAME
+    for with_grid in (True, False):
+        training = a_training(with_grid)
+        training_file.save(training, kept)
+        back = training_file.load(kept)
+        assert back.seed == 3 and np.array_equal(back.losses, training.losses)
+        assert (back.grid is None) == (not with_grid)
+        if with_grid:
+            assert np.array_equal(back.grid, training.grid)
+        drawn = plots.draw_in_memory(back)
+        assert sorted(drawn) == sorted([plots.LOSS_CURVE, *([plots.BOUNDARY] * with_grid)])
+        for png in drawn.values():
+            assert_readable_plot(png)
+    assert [p.name for p in kept.parent.iterdir()] == [training_file.NAME], "no temporary file left"
+    training_file.save(None, kept)  # a later run without a training: nothing of the old one stays
+    assert not kept.exists()
+
+
+def npz_of(path, **arrays) -> None:
+    with path.open("wb") as out:
+        np.savez(out, **arrays)
+
+
+def npy_of(path, array) -> None:
+    with path.open("wb") as out:
+        np.save(out, array)
+
+
+GARBLED = {
+    "empty": lambda path: path.write_bytes(b""),
+    "text": lambda path: path.write_text("not numbers\n"),
+    "cut short": lambda path: path.write_bytes(path.with_name("whole.npz").read_bytes()[:5000]),
+    "one array, not an archive": lambda path: npy_of(path, np.zeros(3)),
+    "pickled objects": lambda path: npz_of(path, seed=np.array(0), losses=np.array([{}, 1])),
+    "no losses": lambda path: npz_of(path, seed=np.array(0)),
+    "a grid of another shape": lambda path: npz_of(path, seed=np.array(0), losses=np.ones(3),
+                                                   grid=np.ones((5, 5))),
+    "a seed of text": lambda path: npz_of(path, seed=np.array("0"), losses=np.ones(3)),
+}
+
+
+@pytest.mark.parametrize("how", GARBLED)
+def test_a_garbled_training_file_is_one_error_that_says_so(tmp_path, how):
+    training_file.save(a_training(), tmp_path / "whole.npz")
+    GARBLED[how](tmp_path / training_file.NAME)
+    with pytest.raises(training_file.TrainingFileError, match=training_file.NAME + "|its "):
+        training_file.load(tmp_path / training_file.NAME)
+
+
+def test_a_feedback_page_draws_the_kept_plots_and_survives_a_garbled_file(tmp_path, capsys):
+    training_file.save(a_training(), tmp_path / "alice" / training_file.NAME)
+    tags = page_plots(tmp_path, "alice")
+    assert [re.search(r'alt="([^"]+)"', tag)[1] for tag in tags] == ["decision boundary", "loss curve"]
+    for tag in tags:
+        assert_readable_plot(base64.b64decode(re.search(r"base64,([A-Za-z0-9+/=]+)", tag)[1]))
+    assert [p.name for p in (tmp_path / "alice").iterdir()] == [training_file.NAME], "drawn in memory"
+    (tmp_path / "alice" / training_file.NAME).write_bytes(b"PK\x03\x04 garbled")
+    assert page_plots(tmp_path, "alice") == []
+    assert "warning: alice's page has no plots (TrainingFileError: training.npz cannot be read" in (
+        capsys.readouterr().err)
+
+
+def test_a_feedback_page_of_an_older_class_run_shows_the_pngs_it_drew(tmp_path):
+    old = plots.draw(a_training(), tmp_path / "bob", "results.")  # what a class run drew before
+    tags = page_plots(tmp_path, "bob")
+    assert len(tags) == 2
+    embedded = sorted(base64.b64decode(re.search(r"base64,([A-Za-z0-9+/=]+)", t)[1]) for t in tags)
+    assert embedded == sorted(path.read_bytes() for path in old.values())
+
+
+def test_grading_with_plot_data_keeps_the_data_and_draws_nothing(tmp_path):
+    report, kept = tmp_path / "results.json", tmp_path / training_file.NAME
+    done = run_grader("grade", "solutions/xor_net.py", "--exercise", "xor", "--format", "json",
+                      "--output", str(report), "--plot-data", str(kept))
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["results.json", training_file.NAME]
+    result = json.loads(report.read_text())
+    assert result["score"] == result["max_score"] > 0
+    assert not any("<img" in t["output"] or t.get("output_format") == "html" for t in result["tests"])
+    training = training_file.load(kept)
+    assert training.seed == plots.SEED and training.losses.shape == (500,)
+    assert training.grid.shape == (plots.STEPS, plots.STEPS)

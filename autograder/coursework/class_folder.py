@@ -38,7 +38,7 @@ from autograder.coursework import gradebook, names, regrade, settings, similarit
 from autograder.coursework.bad_input import BadInput
 from autograder.coursework.statuses import GRADED, IMPORT_ERROR, Status, status_of
 from autograder.files import MAX_SUBMISSION_BYTES, SubmissionFileError, private_folder, read_submission
-from autograder.judge import reference, results_file
+from autograder.judge import reference, results_file, training_file
 from autograder.judge.marks import section_points, total_points
 from autograder.judge.report import dumps, plain_output, text_report, write_atomic
 from autograder.judge.scores import Scores, TestResult
@@ -268,7 +268,8 @@ class Runner:
 
     def _run(self, source: Path, folder: Path) -> Ungraded | None:
         """Grade ``source`` in this thread's worker; None if it wrote a grade, else why not."""
-        argv = [str(source), "--format", "json", "--output", str(folder / RESULTS), *self.options]
+        argv = [str(source), "--format", "json", "--output", str(folder / RESULTS),
+                "--plot-data", str(folder / training_file.NAME), *self.options]  # no PNG: feedback draws
         with self._lock:
             if self.stopping.is_set():
                 return None

@@ -10,8 +10,8 @@ message are held back) unless ``--show-hidden``. Before writing, every grade is 
 """
 
 import argparse
-import base64
 import html
+import sys
 from pathlib import Path
 
 from autograder import SECTIONS
@@ -20,7 +20,9 @@ from autograder.coursework.bad_input import BadInput
 from autograder.coursework.class_folder import scores_from_result
 from autograder.coursework.gradebook import Row
 from autograder.coursework.statuses import GRADED, IMPORT_ERROR, MISSING, TIMEOUT
-from autograder.judge.report import HELD_BACK, same_failure, write_atomic
+from autograder.judge import training_file
+from autograder.judge.plots import draw_in_memory
+from autograder.judge.report import HELD_BACK, image_tag, same_failure, write_atomic
 from autograder.judge.results_file import exercise_of
 
 STYLE = ("body{font-family:sans-serif;max-width:52em;margin:2em auto;padding:0 1em}"
@@ -117,12 +119,24 @@ def capped(text: str) -> str:
 
 
 def plots(out: Path, student: str) -> list[str]:
-    """The student's plots as <img> tags with the PNG inside, so the page needs no other file."""
-    tags = []
-    for png in sorted((out / student).glob("*.png")):
-        data = base64.b64encode(png.read_bytes()).decode("ascii")
-        tags.append(f'<img src="data:image/png;base64,{data}" alt="{html.escape(png.stem)}">')
-    return tags
+    """The student's plots as <img> tags with the PNG inside, so the page needs no other file:
+    drawn here from the data the class run kept, or an older kit's PNG files as they are."""
+    folder = out / student
+    if (folder / training_file.NAME).exists():
+        pngs = drawn(folder / training_file.NAME, student)
+    else:  # graded by a kit that drew the plots in the class run
+        pngs = {png.name: png.read_bytes() for png in folder.glob("*.png")}
+    return [image_tag(name, data) for name, data in sorted(pngs.items())]
+
+
+def drawn(kept: Path, student: str) -> dict[str, bytes]:
+    """The plots of the training kept in ``kept``, drawn in memory; none, with a warning, when
+    the file is garbled or matplotlib fails: the page is written regardless."""
+    try:
+        return draw_in_memory(training_file.load(kept))
+    except Exception as error:  # TrainingFileError, matplotlib's own
+        print(f"warning: {student}'s page has no plots ({type(error).__name__}: {error})", file=sys.stderr)
+        return {}
 
 
 def html_page(row: Row, out: Path, name: str = "", show_hidden: bool = False) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 from autograder import EXERCISE_PATH, SECTIONS
 from autograder.coursework import class_folder as batch
 from autograder.files import SubmissionFileError, private_folder, read_submission
-from autograder.judge import plots, reference, report, seeds
+from autograder.judge import plots, reference, report, seeds, training_file
 from autograder.judge.submissions import Limits
 from autograder.launch import walls
 
@@ -25,6 +25,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="text for people, json for Gradescope's results.json")
     parser.add_argument("--output", help="write the report to this file instead of the screen "
                                          "(for a folder: the gradebook CSV, default OUT/gradebook.csv)")
+    # A class run's (autograder.coursework.class_folder): keep what the plots show in FILE and
+    # draw none; `feedback` draws them for the student's page (autograder.judge.training_file).
+    parser.add_argument("--plot-data", metavar="FILE", help=argparse.SUPPRESS)
     parser.add_argument("--exercise", choices=SECTIONS, metavar="NAME",
                         help="grade only this exercise (relu, init_params, ..., xor)")
     parser.add_argument("--seed", type=seed_number, metavar="N",
@@ -110,7 +113,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {scores.grader_error or f'the grader could not run (pytest exit code {code})'}",
               file=sys.stderr)
         return 3
-    scores.figures = plots.draw_for_report(scores.training, args.output)
+    if args.plot_data:  # a class run: the plain data only, no report names a plot
+        training_file.keep_for_later(scores.training, Path(args.plot_data))
+    else:
+        scores.figures = plots.draw_for_report(scores.training, args.output)
     text = (report.dumps(report.results_json(scores, seconds)) if args.format == "json"
             else report.text_report(scores, seconds))
     if args.output:

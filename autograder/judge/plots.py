@@ -2,20 +2,24 @@
 
 Two parts with one job each:
 
-- drawing (``draw_loss_curve``, ``draw_decision_boundary``, ``draw``): plain arrays in, PNG
-  files out, with matplotlib's Agg backend; the grader reuses them for its report;
+- drawing (``draw_loss_curve``, ``draw_decision_boundary``, ``draw``, ``draw_in_memory``):
+  plain arrays in, PNG files (or their bytes) out, with matplotlib's Agg backend; the grader
+  reuses them for its report, ``feedback`` for a class student's page;
 - asking a submission for what to draw (``train_from_key``, ``grid_outputs``): its own
   ``init_params``, ``train`` and ``batched_predict``, no reference stand-ins, through
   whatever ``Submission`` it is given (the sandbox for the command; the judge never imports it).
 
-The command itself is autograder/coursework/plot_command.py.
+The command itself is autograder/coursework/plot_command.py; a class run keeps the plain data
+instead of drawing (autograder/judge/training_file.py).
 """
 
 import contextlib
+import io
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -75,8 +79,9 @@ def _pyplot() -> Any:
     return plt
 
 
-def draw_loss_curve(losses: np.ndarray, seed: int, path: Path) -> Path:
-    """Epochs against the mean loss, on a log scale when every value is positive."""
+def draw_loss_curve(losses: np.ndarray, seed: int, target: Path | BinaryIO) -> None:
+    """Epochs against the mean loss, on a log scale when every value is positive, as a PNG
+    into ``target`` (a file, or an open binary stream)."""
     plt = _pyplot()
     from matplotlib.ticker import MaxNLocator  # lazy: matplotlib, as in _pyplot
 
@@ -110,11 +115,12 @@ def draw_loss_curve(losses: np.ndarray, seed: int, path: Path) -> Path:
     ax.set_title(f"Training loss from PRNGKey({seed})\n{note}", fontsize=11)
     ax.grid(True, which="major", alpha=0.3)
     ax.legend(loc="best", fontsize=9)
-    return _save(fig, path)
+    _save(fig, target)
 
 
-def draw_decision_boundary(grid: np.ndarray, seed: int, path: Path) -> Path:
-    """The network's output over the grid, its 0.5 contour and the four XOR points."""
+def draw_decision_boundary(grid: np.ndarray, seed: int, target: Path | BinaryIO) -> None:
+    """The network's output over the grid, its 0.5 contour and the four XOR points, as a PNG
+    into ``target`` (a file, or an open binary stream)."""
     plt = _pyplot()
     # lazy: matplotlib, as in _pyplot
     from matplotlib.colors import Normalize
@@ -165,7 +171,7 @@ def draw_decision_boundary(grid: np.ndarray, seed: int, path: Path) -> Path:
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.1),
               ncol=len(handles) if len(handles) <= 3 else 2,
               frameon=False)
-    return _save(fig, path)
+    _save(fig, target)
 
 
 def _nice_step(at_least: float) -> float:
@@ -174,13 +180,29 @@ def _nice_step(at_least: float) -> float:
     return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= at_least)
 
 
-def _save(fig: Any, path: Path) -> Path:
+def _save(fig: Any, target: Path | BinaryIO) -> None:
+    """Write ``fig`` as a PNG to a file (its folder made) or to an open binary stream."""
     plt = _pyplot()
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=100)
+    if isinstance(target, Path):
+        target.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(target, dpi=100, format="png")
     plt.close(fig)
-    return path
+
+
+Drawer = Callable[[Path | BinaryIO], None]
+
+
+def _drawers(training: Training | None) -> dict[str, Drawer]:
+    """What ``training`` lets us draw, by file name: the loss curve, and the decision
+    boundary when there are grid outputs; nothing without a training."""
+    if training is None:
+        return {}
+    losses, grid, seed = training.losses, training.grid, training.seed
+    drawers: dict[str, Drawer] = {LOSS_CURVE: lambda to: draw_loss_curve(losses, seed, to)}
+    if grid is not None:
+        drawers[BOUNDARY] = lambda to: draw_decision_boundary(grid, seed, to)
+    return drawers
 
 
 def draw(training: Training | None, folder: Path, prefix: str = "") -> dict[str, Path]:
@@ -189,17 +211,24 @@ def draw(training: Training | None, folder: Path, prefix: str = "") -> dict[str,
     A plot not drawn this time is removed if an earlier run left one: it would show another
     network than the one just graded."""
     written = {}
-    if training is not None:
-        written[LOSS_CURVE] = draw_loss_curve(training.losses, training.seed,
-                                              folder / f"{prefix}{LOSS_CURVE}")
-        if training.grid is not None:
-            written[BOUNDARY] = draw_decision_boundary(training.grid, training.seed,
-                                                       folder / f"{prefix}{BOUNDARY}")
+    for name, drawer in _drawers(training).items():
+        drawer(folder / f"{prefix}{name}")
+        written[name] = folder / f"{prefix}{name}"
     for name in (LOSS_CURVE, BOUNDARY):
         if name not in written:
             with contextlib.suppress(OSError):
                 (folder / f"{prefix}{name}").unlink(missing_ok=True)
     return written
+
+
+def draw_in_memory(training: Training | None) -> dict[str, bytes]:
+    """The plots ``draw`` would write, as PNG bytes by file name: no file is written."""
+    drawn = {}
+    for name, drawer in _drawers(training).items():
+        with io.BytesIO() as png:
+            drawer(png)
+            drawn[name] = png.getvalue()
+    return drawn
 
 
 def report_folder(output: str | None) -> tuple[Path, str]:

@@ -169,11 +169,15 @@ def results_json(scores: Scores, seconds: float) -> dict[str, Any]:
 def html_with_figures(text: str, figures: dict[str, str]) -> str:
     """A test's output as HTML: its text as it was, then the PNG files (name -> file) inline."""
     parts = [f"<pre>{html.escape(text)}</pre>"] if text else []
-    for name, file in figures.items():
-        data = base64.b64encode(Path(file).read_bytes()).decode("ascii")
-        alt = html.escape(Path(name).stem.replace("_", " "))
-        parts.append(f'<img src="data:image/png;base64,{data}" alt="{alt}">')
+    parts += [image_tag(name, Path(file).read_bytes()) for name, file in figures.items()]
     return "\n".join(parts)
+
+
+def image_tag(name: str, png: bytes) -> str:
+    """An <img> with the PNG inside (no other file needed), its alt text the plot's name."""
+    data = base64.b64encode(png).decode("ascii")
+    alt = html.escape(Path(name).stem.replace("_", " "))
+    return f'<img src="data:image/png;base64,{data}" alt="{alt}">'
 
 
 def plain_output(test: dict) -> str:

@@ -31,7 +31,9 @@ class Scores:
     submission: str = ""
     internal_errors: list[str] = field(default_factory=list)  # grader bugs, never the student's
     training: Training | None = None  # the xor tests' run from PRNGKey(0), for the plots
-    figures: dict[str, str] = field(default_factory=dict)  # plot name -> file, once drawn
+    # plot name -> file, once drawn; none in a class run, which keeps the data instead
+    # (autograder.judge.training_file), so its results.json shows and names no plot
+    figures: dict[str, str] = field(default_factory=dict)
     seed: int = 0  # the random inputs' (autograder.judge.seeds)
     wall: str = ""  # what isolated the submission (autograder.launch.walls), "" when nothing ran
     stopped: str = ""  # why the whole submission was stopped short (its time ran out), "" if not
