@@ -281,12 +281,31 @@ def test_a_garbled_plots_file_leaves_the_plots_off_the_page_with_a_warning(cours
     out = tmp_path / "class-grades"
     shutil.copytree(course["out"], out, ignore=shutil.ignore_patterns("feedback"))
     (out / "alice" / training_file.NAME).write_bytes(b"PK\x03\x04 not an archive any more")
+    regrade.sign(out / "alice")  # as if the judge had written it so: the reading must hold anyway
     done = run_grader("feedback", str(out), "--allow-incomplete")
     assert done.returncode == 0, done.stderr[-2000:]
     assert "warning: alice's page has no plots (TrainingFileError: " in done.stderr
     page = (out / "feedback" / "alice.html").read_text()
     assert "<img" not in page and "Alice A: 100 / 100" in page
     assert "Traceback" not in done.stderr
+
+
+def test_the_plots_data_is_signed_with_the_grade(course, tmp_path):
+    """A plots file swapped, added or removed after the run makes the grade not the judge's own."""
+    for change in ("swapped", "added", "removed"):
+        out = tmp_path / change
+        shutil.copytree(course["out"], out, ignore=shutil.ignore_patterns("feedback"))
+        assert regrade.signed(out / "alice") and regrade.signed(out / "carol")
+        if change == "swapped":
+            plotted = training_file.load(out / "alice" / training_file.NAME)
+            plotted.losses = plotted.losses[::-1].copy()  # a well-formed file of another run
+            training_file.save(plotted, out / "alice" / training_file.NAME)
+        elif change == "added":
+            shutil.copy(out / "alice" / training_file.NAME, out / "carol" / training_file.NAME)
+        else:
+            (out / "alice" / training_file.NAME).unlink()
+        changed = out / ("carol" if change == "added" else "alice")
+        assert not regrade.signed(changed), change
 
 
 def test_feedback_groups_repeated_failures_and_holds_hidden_tests_back(course):

@@ -25,12 +25,14 @@ from importlib import metadata
 from pathlib import Path
 
 from autograder import KIT_ROOT, PACKAGE_DIR, SOLUTION_PATH
-from autograder.judge import seeds
+from autograder.judge import seeds, training_file
 from autograder.judge.report import write_atomic
 
 KEY_FILE, MAC_FILE, STAGING = ".grade-key.json", ".grade-mac", ".staging"
 SET_ASIDE = ".set-aside"  # old grades on their way out: apart, so no student name meets them
 SIGNED = (KEY_FILE, "results.json", "results.txt")  # what the MAC covers
+OPTIONALLY_SIGNED = (training_file.NAME,)  # covered too, and whether it is there at all
+ABSENT = (1 << 64) - 1  # the length an optional file that is not there is signed with
 GRADING_SOURCES = ("suites", "judge", "sandbox")  # what decides a grade, under autograder/
 NEW, CHANGED, KIT, FORCED, ASKED, FORGED = (
     "no grade yet", "submission changed", "grading suites or kit changed", "--force", "--student",
@@ -80,11 +82,14 @@ def graded_at(folder: Path) -> str:
 
 def mac(folder: Path) -> str:
     """The HMAC of the signed files in ``folder`` (each with its length, so none can borrow
-    another's bytes); raises OSError when one is missing."""
+    another's bytes; an optional one absent as a length no file has); raises OSError when a
+    required one is missing."""
     digest = hmac.new(seeds.secret(), digestmod=hashlib.sha256)
-    for name in SIGNED:
-        data = (folder / name).read_bytes()
-        digest.update(name.encode() + b"\0" + len(data).to_bytes(8, "big") + data)
+    for name in (*SIGNED, *OPTIONALLY_SIGNED):
+        path = folder / name
+        data = path.read_bytes() if name in SIGNED or path.exists() else None
+        length = (len(data) if data is not None else ABSENT).to_bytes(8, "big")
+        digest.update(name.encode() + b"\0" + length + (data or b""))
     return digest.hexdigest()
 
 
