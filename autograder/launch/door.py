@@ -124,7 +124,8 @@ class SandboxProcess:
         self.wall: str = wall or walls.available()
         walls.check(self.wall, require_isolation, unsafe, guarded)
         self.unsafe = unsafe
-        self.recipe = Recipe(limits, tuple(self.hidden), self.wall, require_isolation, unsafe, guarded, library)
+        self.recipe = Recipe(limits, tuple(self.hidden), self.wall, require_isolation, unsafe, guarded,
+                             library)
         self.revealed: set[str] = set()  # reference functions the child holds stand-ins for
         self.lender = lender  # answers a stand-in's question during a call: {"value": ...} or {"error": ...}
         self.lending_spent = 0.0  # the judge's seconds answering them, for this submission

@@ -322,7 +322,8 @@ def _lend(data: dict) -> Lend:
 
 
 _PARSERS: dict[type, Any] = {
-    Launch: _launch, WallsUp: lambda data: WallsUp(), Source: _source, Ready: _ready, Lend: _lend, Lent: lambda data: Lent(),
+    Launch: _launch, WallsUp: lambda data: WallsUp(), Source: _source, Ready: _ready, Lend: _lend,
+    Lent: lambda data: Lent(),
     CallRequest: lambda data: CallRequest(Call.from_wire(data["call"]), _text(data["token"], 64)),
     Reply: _reply, Question: _question, Answer: _answer,
 }
