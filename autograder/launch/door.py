@@ -91,7 +91,7 @@ class SandboxProcess:
     (``child.Guard``); ``hidden``: folders of the kit the child must never see, even where
     they lie inside the interpreter's own folders."""
 
-    def __init__(self, path: Path | None, limits: Limits, reach: Callable[[Path], dict[str, list[str]]],
+    def __init__(self, path: Path | None, limits: Limits, reach: Reach,
                  hidden: list[Path] = (), wall: str | None = None, require_isolation: bool = False,
                  lender: Callable[[Call, Question], Answer] | None = None, source: bytes | None = None,
                  library: Path | None = None, unsafe: bool = False, guarded: bool = True,
