@@ -4,6 +4,7 @@ judge's side, where every message after the walls are up is the submission's to 
 import numpy as np
 import pytest
 
+from autograder.files import MAX_SUBMISSION_BYTES
 from autograder.sandbox import protocol, wire
 from autograder.sandbox.calls import Call, ErrorReport
 from autograder.sandbox.protocol import Ask, CallBudget, CallRequest, ProtocolError, Question, Ready, Reply
@@ -69,8 +70,6 @@ def test_text_from_a_child_shows_its_control_characters():
 def test_a_source_carries_the_exact_bytes_of_any_file_within_the_submission_bound():
     """Base64 on the wire: a file with a coding cookie, or bytes that are no UTF-8, arrive as
     they are; the bound is the one a submission file has (autograder.files)."""
-    from autograder.files import MAX_SUBMISSION_BYTES
-
     assert protocol.MAX_SOURCE == MAX_SUBMISSION_BYTES
     cookie = "# -*- coding: latin-1 -*-\nNAME = 'é'\n".encode("latin-1") + bytes(range(256))
     for data in (b"", cookie, b"x" * protocol.MAX_SOURCE):
