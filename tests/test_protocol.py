@@ -4,6 +4,7 @@ judge's side, where every message after the walls are up is the submission's to 
 import numpy as np
 import pytest
 
+from autograder.files import MAX_SUBMISSION_BYTES
 from autograder.sandbox import protocol, wire
 from autograder.sandbox.calls import Call, ErrorReport
 from autograder.sandbox.protocol import Ask, CallBudget, CallRequest, ProtocolError, Question, Ready, Reply
@@ -64,3 +65,21 @@ def test_text_from_a_child_shows_its_control_characters():
     raw = b'{"type":"ready","error":{"type":"E","message":"\\u001b[2Jrelu 8 / 8\\u200b"}}'
     message = protocol.parse(raw, (Ready,)).error.message
     assert message == "\\x1b[2Jrelu 8 / 8\\u200b" and "\x1b" not in message
+
+
+def test_a_source_carries_the_exact_bytes_of_any_file_within_the_submission_bound():
+    """Base64 on the wire: a file with a coding cookie, or bytes that are no UTF-8, arrive as
+    they are; the bound is the one a submission file has (autograder.files)."""
+    assert protocol.MAX_SOURCE == MAX_SUBMISSION_BYTES
+    cookie = "# -*- coding: latin-1 -*-\nNAME = 'é'\n".encode("latin-1") + bytes(range(256))
+    for data in (b"", cookie, b"x" * protocol.MAX_SOURCE):
+        assert round_trip(protocol.Source(data), (protocol.Source,)) == protocol.Source(data)
+
+
+def test_a_source_that_is_not_base64_too_large_or_with_other_fields_is_refused():
+    too_large = protocol.framed(protocol.Source(b"x" * (protocol.MAX_SOURCE + 1)))[protocol.HEADER.size:]
+    for raw in (b'{"type":"source","data":"not base64!"}', b'{"type":"source","data":7}',
+                b'{"type":"source","data":"eA==","path":"/etc"}', b'{"type":"source"}',
+                b'{"type":"source","data":"\\u00e9A=="}', too_large):
+        with pytest.raises(ProtocolError, match="source"):
+            protocol.parse(raw, (protocol.Source,))

@@ -7,7 +7,8 @@ in a sandbox process of its own; what the worker saves is starting Python, JAX a
 and compiling the reference's programs, once per student. The judge never runs a
 submission's code (what a sandbox sends back is plain data), so one grading cannot reach the
 next; the runner kills a worker that overruns a student's time limit and starts another for
-the next student.
+the next student. While one student is graded, the worker starts the next one's sandbox, walled
+and with JAX imported but holding no submission (autograder.launch.spare).
 
 Protocol: one frame (autograder.sandbox.frames) per submission on stdin, the JSON
 ``{"argv": [...], "log": PATH}`` (``grade``'s arguments); the grading's output goes to the file
@@ -22,6 +23,7 @@ import sys
 import traceback
 
 from autograder.coursework import grade_command
+from autograder.launch import spare
 from autograder.sandbox import frames
 
 MAX_REQUEST = 1 << 20  # a grading's arguments: a few paths and options
@@ -58,6 +60,7 @@ def grade(argv: list[str], log_path: str) -> int:
 
 def main(reply_descriptor: int) -> int:
     requests = sys.stdin.fileno()
+    spare.keep_spares()  # the next student's sandbox starts while one grades (autograder.launch.spare)
     try:
         while True:
             try:
@@ -67,6 +70,7 @@ def main(reply_descriptor: int) -> int:
             code = grade([str(a) for a in request["argv"]], str(request["log"]))
             frames.write_frame(reply_descriptor, json.dumps({"code": code}).encode())
     finally:
+        spare.discard()  # killed with the worker, it would end too: its child dies with its judge
         os.close(reply_descriptor)
 
 

@@ -19,12 +19,13 @@ from typing import Any
 # JAX is imported where it is used: `import jax` costs about 1.5 s (1.6-1.8 s against 0.3 s for
 # this module, measured), which the commands that never grade (export, feedback, --help) skip.
 from autograder import CALLS, KIT_ROOT, PACKAGE_DIR, XLA_CACHE_DIR
-from autograder.files import SANDBOX_ROOT
+from autograder.files import SANDBOX_ROOT, read_submission
 from autograder.judge import library_programs, reference
 from autograder.judge.answers import ANSWERS_DIR, AnswerBook, answers_file
 from autograder.judge.described import describe
 from autograder.judge.seeds import SECRET_DIR
-from autograder.launch.door import Limits, SandboxProcess, SubmissionError
+from autograder.launch import spare, walls
+from autograder.launch.door import Limits, Recipe, SandboxProcess, SubmissionError
 from autograder.sandbox import wire
 from autograder.sandbox.calls import Call, perform, report_error
 
@@ -132,16 +133,21 @@ def use_compilation_cache() -> None:
 BLOCKED_ENV = "XOR_KIT_BLOCKED"
 
 
-def _reach(submission: Path, home: Path, library: Path | None = None) -> dict[str, list[str]]:
+def _reach(submission: Path | None, home: Path, library: Path | None = None) -> dict[str, list[str]]:
     """What a submission may read (autograder.sandbox.child.Guard). ``blocked``: never (the package,
     the reference and its answers, the kit's tests, this judge's /proc entry). ``private``:
     not, except what is ``allowed`` (its own folder, Python, JAX's library programs): the
     whole kit (its benchmarks and docs hold working code too), the other sandboxes, the
-    folder it was handed in from and, in ``grade FOLDER``, the class's work and grades."""
+    folder it was handed in from and, in ``grade FOLDER``, the class's work and grades. A
+    folder inside the kit or SANDBOX_ROOT is private already and not named again, so that a
+    spare's reach, made before its submission is known (``submission`` None), is the same as
+    a class's copies', which lie in SANDBOX_ROOT."""
     names = ["solutions", "tests", "source", "notebooks", ".git", "release"]
     extra = [Path(p) for p in os.environ.get(BLOCKED_ENV, "").split(os.pathsep) if p]
-    given = [f.resolve() for f in (submission.resolve().parent, *extra)]
-    private = [KIT_ROOT, SANDBOX_ROOT.resolve(), *(f for f in given if not home.resolve().is_relative_to(f))]
+    given = [f.resolve() for f in (*([submission.resolve().parent] if submission else []), *extra)]
+    roots = [KIT_ROOT, SANDBOX_ROOT.resolve()]
+    private = [*roots, *(f for f in given if not home.resolve().is_relative_to(f)
+                         and not any(f.is_relative_to(root) for root in roots))]
     allowed = [home, Path(sys.prefix), Path(sys.base_prefix), *([library] if library else [])]
     return {
         "blocked": [*map(str, (PACKAGE_DIR, ANSWERS_DIR, XLA_CACHE_DIR, SECRET_DIR)),
@@ -171,16 +177,24 @@ class SandboxSubmission(Submission):
 
     def __init__(self, path: Path, limits: Limits | None = None, require_isolation: bool = False,
                  source: bytes | None = None, unsafe: bool = False) -> None:
-        """``source``: the file's bytes, read by the caller (autograder.files.read_submission)."""
+        """``source``: the file's bytes, read by the caller (autograder.files.read_submission).
+        In a class's grader process, the spare sandbox started during the last grading is
+        taken if it was made as this one would be; this one's walls up, the next one starts
+        (autograder.launch.spare)."""
         self.path = Path(path)
         self.name = self.path.name
         self.limits = limits or Limits()
         self.train_seconds = 0.0  # the sandbox's time in calls of train (slow_train_note)
         library = library_programs.ready()
-        self.process = SandboxProcess(self.path, self.limits, lambda home: _reach(self.path, home, library),
-                                      hidden_paths(), require_isolation=require_isolation,
-                                      lender=reference.Lender(), source=source, library=library,
-                                      unsafe=unsafe, guarded=reference.available())
+        guarded = reference.available()
+        wall = walls.available()  # checked by SandboxProcess: a spare made with an equal recipe passed
+        recipe = Recipe(self.limits, tuple(hidden_paths()), wall, require_isolation, unsafe, guarded, library)
+        reach, lender = (lambda home: _reach(self.path, home, library)), reference.Lender()
+        source = read_submission(self.path) if source is None else source
+        self.process = spare.take(recipe, self.path, source, reach, lender) or SandboxProcess(
+            self.path, self.limits, reach, recipe.hidden, wall, require_isolation, lender, source, library,
+            unsafe, guarded)
+        self.process.then = lambda: spare.prepare(recipe, lambda home: _reach(None, home, library))
 
     @property
     def wall(self) -> str:

@@ -38,6 +38,7 @@ from autograder.sandbox.protocol import (
     Question,
     Ready,
     Reply,
+    Source,
     WallsUp,
 )
 
@@ -64,6 +65,24 @@ class Limits:
     file_mb: int = 16
 
 
+@dataclass(frozen=True)
+class Recipe:
+    """What a sandbox is made of besides its submission and its reach, fixed before its first
+    start and the same for every restart: a spare (``SandboxProcess.ahead``) is handed to a
+    grading only if the grading's own would be equal."""
+
+    limits: Limits
+    hidden: tuple[Path, ...]
+    wall: str
+    require_isolation: bool
+    unsafe: bool
+    guarded: bool
+    library: Path | None
+
+
+Reach = Callable[[Path], dict[str, list[str]]]
+
+
 class SandboxProcess:
     """A submission file running in its own process, behind the strongest wall this machine
     builds (``walls``), under limits.
@@ -72,7 +91,7 @@ class SandboxProcess:
     (``child.Guard``); ``hidden``: folders of the kit the child must never see, even where
     they lie inside the interpreter's own folders."""
 
-    def __init__(self, path: Path, limits: Limits, reach: Callable[[Path], dict[str, list[str]]],
+    def __init__(self, path: Path | None, limits: Limits, reach: Reach,
                  hidden: list[Path] = (), wall: str | None = None, require_isolation: bool = False,
                  lender: Callable[[Call, Question], Answer] | None = None, source: bytes | None = None,
                  library: Path | None = None, unsafe: bool = False, guarded: bool = True,
@@ -85,11 +104,11 @@ class SandboxProcess:
         ``library``: a folder of JAX's compiled library programs the child may read, not write
         (autograder.judge.library_programs), used behind a kernel wall only; ``cache``: a
         folder of compiled programs the child reads and writes (default: the user's own in a
-        release's self-check, ``own_cache``), never for a leased uid."""
-        self.path = Path(path)
-        self.name = self.path.name
+        release's self-check, ``own_cache``), never for a leased uid. ``path`` None: a spare,
+        launched ahead with no submission (``ahead``, ``hand_over``)."""
+        self.path = None if path is None else Path(path)
         # Read once, never again through a path: what runs is what the judge hashed.
-        self.source = read_submission(self.path) if source is None else source
+        self.source = source if source is not None or path is None else read_submission(self.path)
         self.limits = limits
         self.spent = 0.0  # seconds the submission has used, import included
         self.import_error: SubmissionError | None = None
@@ -105,6 +124,8 @@ class SandboxProcess:
         self.wall: str = wall or walls.available()
         walls.check(self.wall, require_isolation, unsafe, guarded)
         self.unsafe = unsafe
+        self.recipe = Recipe(limits, tuple(self.hidden), self.wall, require_isolation, unsafe, guarded,
+                             library)
         self.revealed: set[str] = set()  # reference functions the child holds stand-ins for
         self.lender = lender  # answers a stand-in's question during a call: {"value": ...} or {"error": ...}
         self.lending_spent = 0.0  # the judge's seconds answering them, for this submission
@@ -113,19 +134,50 @@ class SandboxProcess:
         self.lease = walls.UidLease()  # a uid of its own when the judge is root
         self.library = library
         # Chosen once, like the wall: no message of a child changes it.
-        self.cache = None if self.lease.uid is not None else cache or own_cache.folder(guarded, self.path)
+        self.cache = None if self.lease.uid is not None or path is None else (
+            cache or own_cache.folder(guarded, self.path))
         self._launched: float | None = None  # when a child not yet known to be ready was started
+        self._ahead = False  # its child was started before its grading: that start is not charged
+        self._launch_reach: dict[str, list[str]] | None = None  # what the child's hook was given
+        self.then: Callable[[], None] | None = None  # called once, when the first child's walls are up
         self.programs: list[int] = [0, 0]  # what the child says it compiled and loaded (benchmarks only)
 
-    # -- process management -------------------------------------------------
+    @property
+    def name(self) -> str:
+        return self.path.name if self.path is not None else ""
 
-    def _new_home(self) -> Path:
-        """A fresh folder holding only the submission, written before anything runs there."""
-        home = private_folder()
-        descriptor = os.open(home / "xor_net.py", os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(self.source)
-        return home
+    # -- a spare: started before its submission is known ----------------------
+
+    @classmethod
+    def ahead(cls, recipe: Recipe, reach: Reach) -> "SandboxProcess":
+        """A spare: a child started now from ``recipe`` (its own uid lease), walled, JAX
+        imported, holding no submission; ``hand_over`` gives it one, once."""
+        spare = cls(None, recipe.limits, reach, recipe.hidden, recipe.wall, recipe.require_isolation,
+                    library=recipe.library, unsafe=recipe.unsafe, guarded=recipe.guarded)
+        try:
+            spare._launch()
+        except BaseException:
+            spare.close()
+            raise
+        spare._ahead = True
+        return spare
+
+    def hand_over(self, recipe: Recipe, path: Path, source: bytes, reach: Reach,
+                  lender: Callable[[Call, Question], Answer] | None) -> bool:
+        """Give this spare its one submission, if it was made exactly as the grading would make
+        its own sandbox (``recipe``, the hook's reach for its home, no compile cache of a
+        user's) and its child still runs; False otherwise (the caller closes it). Its child
+        gets the bytes once its walls are up (``_await_ready``); a restart starts a fresh
+        child for the same submission."""
+        alive = self._process is not None and self._process.poll() is None and self._launched is not None
+        same_reach = self.home is None or reach(self.home) == self._launch_reach
+        own_cache_wanted = self.lease.uid is None and own_cache.folder(recipe.guarded, path) is not None
+        if self.path is not None or not alive or recipe != self.recipe or not same_reach or own_cache_wanted:
+            return False
+        self.path, self.source, self.reach, self.lender = Path(path), source, reach, lender
+        return True
+
+    # -- process management -------------------------------------------------
 
     def _start(self) -> None:
         self._launch()
@@ -143,9 +195,9 @@ class SandboxProcess:
         if uid is not None and not namespaces and launch is None:
             self.events.append(_NO_DROP)
             uid = None
-        # Namespaces: the home is a small tmpfs inside, the submission copied in from memory;
-        # nothing of it is on the judge's disk. Otherwise a fresh folder of the judge's.
-        home = None if namespaces else self._new_home()
+        # Namespaces: the home is a small tmpfs inside; nothing of it is on the judge's disk.
+        # Otherwise a fresh, empty folder of the judge's. The child writes the submission there.
+        home = None if namespaces else private_folder()
         self.home = home
         if home is not None and uid is not None:
             os.chown(home, uid, uid)  # a new folder in root's SANDBOX_ROOT: no one else can swap it
@@ -157,11 +209,7 @@ class SandboxProcess:
         passed = [requests_r, replies_w]
         if namespaces:
             child += [str(uid)] if uid is not None else []  # as root: the child drops to it first
-            source = os.memfd_create("xor_net.py")
-            os.write(source, self.source)
-            os.lseek(source, 0, os.SEEK_SET)
-            passed.append(source)
-            command = walls.bwrap_command(child, source, ROOM, self.hidden, library, self.cache)
+            command = walls.bwrap_command(child, ROOM, self.hidden, library, self.cache)
         else:
             command, user = launch or (child, {})
         self._process = subprocess.Popen(
@@ -191,6 +239,7 @@ class SandboxProcess:
         reach = self.reach(home) if home is not None else {"blocked": [], "private": [], "allowed": []}
         if home is not None and self.cache is not None:  # the hook lets it read its own cache too
             reach = {**reach, "allowed": [*reach["allowed"], str(self.cache)]}
+        self._launch_reach = reach
         readable = [*walls.readable_paths(self.hidden), str(ROOM), str(ROOM.parent / "__init__.py"),
                     *([str(library)] if library else [])]
         return Launch(
@@ -204,13 +253,14 @@ class SandboxProcess:
             max_processes=MAX_PROCESSES if self.lease.uid is not None else 0)
 
     def _await_ready(self) -> None:
-        """The child's two answers to its settings: its walls are up (before the submission
-        runs: without it, the wall failed and the grading cannot go on), then ready, or why
-        the import failed."""
+        """The child's two answers: its walls are up (before it holds the submission: without
+        it, the wall failed and the grading cannot go on), then, once it has the submission's
+        bytes, ready, or why the import failed. A spare's start is not the student's time."""
         launched, self._launched = self._launched, None
+        ahead, self._ahead, spent = self._ahead, False, self.spent
         try:
-            self._exchange(None, self.limits.import_seconds, None, "starting the sandbox", since=launched,
-                           expected=(WallsUp,))
+            self._exchange(None, self.limits.import_seconds, None, "starting the sandbox",
+                           since=None if ahead else launched, expected=(WallsUp,))
         except SubmissionError as error:  # no submission code has run yet: the wall failed
             if error.kind == "budget":  # a restart after the submission spent its time
                 self.import_error = SubmissionError(None, "budget", error.report)
@@ -218,9 +268,14 @@ class SandboxProcess:
             self._kill()
             raise walls.WallError(f"the sandbox's wall ({self.wall}) did not start: {error.report.message}"
                                   f"{self._output_tail()}") from None
+        finally:
+            self.spent = spent if ahead else self.spent
+        if self.then is not None:
+            then, self.then = self.then, None
+            then()
         try:  # the submission's import has its own limit, from now
-            ready = self._exchange(None, self.limits.import_seconds, None, "importing your module",
-                                   expected=(Ready,))
+            ready = self._exchange(Source(self.source), self.limits.import_seconds, None,
+                                   "importing your module", expected=(Ready,))
         except SubmissionError as error:  # hung or died while importing: it would again
             self.import_error = SubmissionError(None, "import", error.report)
             return

@@ -168,10 +168,10 @@ def _bind_system() -> list[str]:
     return options
 
 
-def bwrap_command(child: list[str], submission: int, room: Path, hidden: list[Path],
-                  library: Path | None = None, cache: Path | None = None) -> list[str]:
+def bwrap_command(child: list[str], room: Path, hidden: list[Path], library: Path | None = None,
+                  cache: Path | None = None) -> list[str]:
     """bubblewrap's command line for ``child`` (its argv, run inside). Its home INSIDE_HOME is
-    a tmpfs of HOME_BYTES holding the submission (read from the descriptor ``submission``),
+    an empty tmpfs of HOME_BYTES (the child writes the submission the judge sends it there),
     ``room`` (the kit's sandbox package) is INSIDE_KIT/autograder/sandbox, and each path in
     ``hidden`` that a bound folder holds is covered by an empty one; ``library``, if given, is
     INSIDE_LIBRARY, read-only; ``cache``, if given (a self-check's own: ``own_cache``), is
@@ -188,8 +188,7 @@ def bwrap_command(child: list[str], submission: int, room: Path, hidden: list[Pa
             binds += ["--tmpfs", real]
     inside_room = f"{INSIDE_KIT}/autograder/sandbox"
     binds += ["--ro-bind", str(room), inside_room,
-              "--perms", "1777", "--size", str(HOME_BYTES), "--tmpfs", INSIDE_HOME,
-              "--perms", "0644", "--file", str(submission), f"{INSIDE_HOME}/xor_net.py"]
+              "--perms", "1777", "--size", str(HOME_BYTES), "--tmpfs", INSIDE_HOME]
     if library is not None:
         binds += ["--ro-bind", str(library), INSIDE_LIBRARY]
     if cache is not None:

@@ -1,10 +1,12 @@
 """The sandbox process: the only place where a submission's code runs.
 
 Started by the judge (``autograder.launch.door.SandboxProcess``) as
-``python -m autograder.sandbox.child REQUEST_FD REPLY_FD``. It imports JAX, sets its
-limits, installs an audit hook that keeps the submission away from the kit's
-files, other processes and the network, imports the submission, then answers
-the judge's calls one at a time with plain data (``autograder.sandbox.wire``).
+``python -m autograder.sandbox.child REQUEST_FD REPLY_FD``, holding no submission. It imports
+JAX, sets its limits, installs an audit hook that keeps the submission away from the kit's
+files, other processes and the network, says its walls are up, then waits for the
+submission's bytes (it may be a spare, started while another student is graded), writes
+them into its own home, imports them and answers the judge's calls one at a time with
+plain data (``autograder.sandbox.wire``).
 """
 
 import _posixsubprocess
@@ -25,7 +27,7 @@ import jax.numpy  # noqa: F401  (imported before the submission can patch it)
 import numpy  # noqa: F401
 
 from autograder.sandbox import calls, confine, lent, protocol, wire
-from autograder.sandbox.protocol import CallRequest, Launch, Lend, Lent, Ready, Reply, Wall, WallsUp
+from autograder.sandbox.protocol import CallRequest, Launch, Lend, Lent, Ready, Reply, Source, Wall, WallsUp
 
 # Audit events a submission never needs: other processes, the network, native code.
 FORBIDDEN_EVENTS = frozenset({
@@ -191,8 +193,12 @@ def program_cache(folder: str) -> None:
     jax.config.update("jax_persistent_cache_enable_xla_caches", "none")
 
 
-def import_submission(path: Path) -> dict:
-    """Import the submission as module ``xor_net``; return its namespace."""
+def import_submission(path: Path, source: bytes) -> dict:
+    """Write ``source`` (the judge's bytes) as ``path`` in this sandbox's own home, where no
+    submission code has run yet, then import it as module ``xor_net``; return its namespace."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(source)
     spec = importlib.util.spec_from_file_location("xor_net", path)
     if spec is None or spec.loader is None:
         raise ImportError(f"cannot import {path.name}")
@@ -331,8 +337,11 @@ def main(argv: list[str]) -> int:
     os.chdir(settings.home)
     sys.addaudithook(guard)
     protocol.write(replies, WallsUp())  # the last message the submission cannot have touched
+    source = protocol.read(requests, (Source,))
+    if source is None:  # a spare no grading took: the judge closed its end
+        return 0
     try:
-        sandbox.namespace = import_submission(sandbox.submission)
+        sandbox.namespace = import_submission(sandbox.submission, source.data)
         ready = Ready()
     except BaseException as error:
         ready = Ready(calls.report_error(error, str(sandbox.submission)))

@@ -4,7 +4,8 @@ A message travels as a frame: its length (4 bytes, big-endian), then that much J
 object whose ``"type"`` names one of the records below. The order of a sandbox's life:
 
     judge -> child   Launch                    the wall to build, the limits, what to read
-    child -> judge   WallsUp                   sent before the submission is imported
+    child -> judge   WallsUp                   sent before the child holds any submission
+    judge -> child   Source                    the submission's bytes: the child writes and imports them
     child -> judge   Ready                     the import worked, or why it did not
     judge -> child   Lend | CallRequest        ... then, during a call, any number of:
     child -> judge   Question                  a stand-in asks the judge (autograder.sandbox.lent)
@@ -18,6 +19,7 @@ raises ``ProtocolError`` (the student's fault) for anything else. Nothing read f
 chooses a wall, a path, a process or a score: docs/trust.md lists each field and its use.
 """
 
+import base64
 import enum
 import json
 import re
@@ -36,6 +38,10 @@ MAX_CONTAINERS = 200_000
 MAX_QUESTIONS_PER_CALL = 50_000
 MAX_QUESTION_BYTES_PER_CALL = 256 << 20
 MAX_TEXT = 4000
+# A submission's bytes, at most (autograder.files.MAX_SUBMISSION_BYTES: test_protocol checks they
+# agree; the sandbox room imports no other), and their base64 text in a Source message.
+MAX_SOURCE = 4 << 20
+MAX_SOURCE_TEXT = 4 * -(-MAX_SOURCE // 3)
 
 
 # Characters that would act in a terminal or hide in a report (escape sequences, bidi
@@ -97,6 +103,15 @@ class WallsUp:
 
 
 @dataclass(frozen=True)
+class Source:
+    """The submission's exact bytes (base64 on the wire: a file may carry a coding cookie), sent
+    once the child's walls are up: it writes them into its own home and imports them."""
+
+    TYPE: ClassVar[str] = "source"
+    data: bytes
+
+
+@dataclass(frozen=True)
 class Ready:
     """The submission's import: done, or the error it raised."""
 
@@ -154,7 +169,7 @@ class Answer:
     error: str | None = None
 
 
-Message = Launch | WallsUp | Ready | Lend | Lent | CallRequest | Reply | Question | Answer
+Message = Launch | WallsUp | Source | Ready | Lend | Lent | CallRequest | Reply | Question | Answer
 M = TypeVar("M", bound=Message)
 
 
@@ -168,6 +183,8 @@ def to_json(message: Message) -> dict:
             continue
         if isinstance(value, ErrorReport | Call):
             value = value.to_wire()
+        elif isinstance(value, bytes):
+            value = base64.b64encode(value).decode("ascii")
         body[name] = list(value) if isinstance(value, tuple) else value
     return body
 
@@ -260,6 +277,16 @@ def _launch(data: dict) -> Launch:
         _integer(data["max_processes"]))
 
 
+def _source(data: dict) -> Source:
+    text = _only(data, "data")["data"]
+    if not isinstance(text, str) or len(text) > MAX_SOURCE_TEXT:
+        raise ValueError("not the base64 text of a submission")
+    source = base64.b64decode(text, validate=True)  # binascii.Error, a ValueError, if not base64
+    if len(source) > MAX_SOURCE:
+        raise ValueError("a submission larger than the grader takes")
+    return Source(source)
+
+
 def _ready(data: dict) -> Ready:
     _only(data, "error")
     return Ready(None if "error" not in data else _error(data["error"]))
@@ -295,7 +322,8 @@ def _lend(data: dict) -> Lend:
 
 
 _PARSERS: dict[type, Any] = {
-    Launch: _launch, WallsUp: lambda data: WallsUp(), Ready: _ready, Lend: _lend, Lent: lambda data: Lent(),
+    Launch: _launch, WallsUp: lambda data: WallsUp(), Source: _source, Ready: _ready, Lend: _lend,
+    Lent: lambda data: Lent(),
     CallRequest: lambda data: CallRequest(Call.from_wire(data["call"]), _text(data["token"], 64)),
     Reply: _reply, Question: _question, Answer: _answer,
 }
