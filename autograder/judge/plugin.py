@@ -260,16 +260,19 @@ def submission(request: pytest.FixtureRequest):
 
 
 @pytest.fixture(scope="session")
-def reference(request: pytest.FixtureRequest):
-    """The reference's answers: recorded, or computed when this kit has the reference."""
-    given = run_of(request.config).reference
-    if given is not None:  # grade_file's caller's, who closes it
-        yield given
-        return
+def reference(request: pytest.FixtureRequest, submission):
+    """The reference's answers: recorded, or computed when this kit has the reference; for a
+    sandbox, computed while the child works on the same call (ReferenceSubmission.ahead)."""
+    given = run_of(request.config).reference  # grade_file's caller's, who closes it
     # Answers to a seeded grading's inputs serve no other grading: they are not kept.
-    answers = ReferenceSubmission(None if checks.seed() == seeds.FIXED else AnswerBook(None))
+    answers = given or ReferenceSubmission(None if checks.seed() == seeds.FIXED else AnswerBook(None))
+    if isinstance(submission, SandboxSubmission) and isinstance(answers, ReferenceSubmission):
+        submission.alongside = answers
     yield answers
-    answers.close()
+    if given is None:
+        answers.close()
+    elif isinstance(answers, ReferenceSubmission):
+        answers.end_grading()
 
 
 def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:

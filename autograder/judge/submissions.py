@@ -11,6 +11,7 @@ tell which one they have.
 import contextlib
 import os
 import sys
+import threading
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -21,7 +22,14 @@ from typing import Any
 from autograder import CALLS, KIT_ROOT, PACKAGE_DIR, XLA_CACHE_DIR
 from autograder.files import SANDBOX_ROOT, read_submission
 from autograder.judge import library_programs, reference
-from autograder.judge.answers import ANSWERS_DIR, AnswerBook, answers_file
+from autograder.judge.answers import (
+    ANSWERS_DIR,
+    AnswerBook,
+    AnswersAhead,
+    AskedPrograms,
+    answers_file,
+    asked_file,
+)
 from autograder.judge.described import describe
 from autograder.judge.seeds import SECRET_DIR
 from autograder.launch import spare, walls
@@ -82,32 +90,63 @@ class InProcessSubmission(Submission):
 
 
 class ReferenceSubmission(Submission):
-    """The reference solution; answers come from the answer book when it has them."""
+    """The reference solution; answers come from the answer book when it has them, else from
+    those computed ahead (``ahead``), else are computed when asked."""
 
     name = "reference"
 
-    def __init__(self, book: AnswerBook | None = None, live: bool | None = None) -> None:
-        """``live``: compute what the book lacks (default: when this kit has the reference)."""
+    def __init__(self, book: AnswerBook | None = None, live: bool | None = None,
+                 asked: Path | None = None) -> None:
+        """``live``: compute what the book lacks (default: when this kit has the reference);
+        ``asked``: the file of the programs worth computing ahead (default: ``asked_file()``)."""
         self.book = book if book is not None else AnswerBook(answers_file())
         self.live = reference.available() if live is None else live
         self._module: InProcessSubmission | None = None
+        self._loading = threading.Lock()  # the answers thread and the tests may load it at once
+        self._ahead = AnswersAhead(self._compute)
+        self._asked = AskedPrograms((asked or asked_file()) if self.live else None)
+        self.answered = {"book": 0, "ahead": 0, "asked": 0}  # where each answer came from
+
+    def ahead(self, call: Call) -> None:
+        """Start computing, in the judge's answers thread, the answer a test will ask for when a
+        sandbox is sent ``call``: the same call, run by the reference's own functions and
+        without ``jax.jit``, which changes no value (the tests compare with the plain call);
+        only for a program the tests asked the reference for in earlier gradings."""
+        call = replace(call, with_reference=(), transforms=tuple(t for t in call.transforms if t != "jit"))
+        if self.live and self._asked.knows(call) and self.book.get(call) is None:
+            self._ahead.start(call)
 
     def call(self, call: Call) -> Any:
         call = replace(call, with_reference=())
         known = self.book.get(call)
         if known is not None:
+            self.answered["book"] += 1
             return known[0]
         if not self.live:
             raise LookupError(f"no recorded reference answer for {describe(call)}")
-        if self._module is None:
-            use_compilation_cache()
-            module = reference.load()
-            self._module = InProcessSubmission(vars(module), module.__file__, name="reference")
-        value = self._module.call(call)
+        self._asked.add(call)
+        computed = self._ahead.take(call)
+        self.answered["ahead" if computed is not None else "asked"] += 1
+        value = computed[0] if computed is not None else self._compute(call)
         self.book.put(call, value)
         return value
 
+    def _compute(self, call: Call) -> Any:
+        with self._loading:
+            if self._module is None:
+                use_compilation_cache()
+                module = reference.load()
+                self._module = InProcessSubmission(vars(module), module.__file__, name="reference")
+        return self._module.call(call)
+
+    def end_grading(self) -> None:
+        """Drop the answers computed ahead that no test asked for (one grading's calls)."""
+        self._ahead.close()
+        self._ahead = AnswersAhead(self._compute)
+        self._asked.save()
+
     def close(self) -> None:
+        self.end_grading()
         self.book.save()
 
 
@@ -175,6 +214,8 @@ class SandboxSubmission(Submission):
     """A submission file graded in a sandbox process; the reference functions a call puts in
     place are stand-ins that the judge answers for (autograder.sandbox.lent)."""
 
+    alongside: ReferenceSubmission | None = None  # the grading's reference, told of every call
+
     def __init__(self, path: Path, limits: Limits | None = None, require_isolation: bool = False,
                  source: bytes | None = None, unsafe: bool = False) -> None:
         """``source``: the file's bytes, read by the caller (autograder.files.read_submission).
@@ -218,6 +259,8 @@ class SandboxSubmission(Submission):
             missing = tuple(n for n in call.with_reference if n not in self.process.revealed)
             if missing:
                 self.process.lend(reference.signatures(missing), call)
+        if self.alongside is not None:  # its answer to this call, computed while the child works
+            self.alongside.ahead(call)
         spent = self.process.spent
         try:
             return self.process.call(call, describe(call))
