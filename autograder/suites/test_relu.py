@@ -11,15 +11,15 @@ pytestmark = pytest.mark.relu
 
 @pytest.mark.points(1)
 def test_negative_inputs_become_zero(submission):
-    x = -random_array(1, (3,), 0.01, 3.0)
-    assert_close(submission.run("relu", x), np.zeros(3, np.float32), f"relu({listed(x)})",
+    x = -random_array(1, (5,), 0.01, 3.0)
+    assert_close(submission.run("relu", x), np.zeros(5, np.float32), f"relu({listed(x)})",
                  hint=diagnosis.relu(x, "relu keeps only the positive part: every negative number "
                                      "becomes 0."))
 
 
 @pytest.mark.points(1)
 def test_positive_inputs_pass_through_unchanged(submission):
-    x = random_array(2, (3,), 0.01, 3.0)
+    x = random_array(2, (5,), 0.01, 3.0)
     assert_close(submission.run("relu", x), x, f"relu({listed(x)})",
                  hint=diagnosis.relu(x, "positive numbers must come back exactly as they went in."))
 
@@ -36,14 +36,14 @@ def test_keeps_the_shape_and_dtype_of_any_input(submission):
 
 @pytest.mark.points(1)
 def test_matches_the_reference_on_random_inputs(submission, reference):
-    x = random_array(10, (6, 5))
-    assert_close(submission.run("relu", x), reference.run("relu", x), "relu(x), x random (6, 5)",
+    x = random_array(10, (3, 4))
+    assert_close(submission.run("relu", x), reference.run("relu", x), "relu(x), x random (3, 4)",
                  hint=diagnosis.relu(x))
 
 
 @pytest.mark.points(1)
 def test_works_under_jit(submission, reference):
-    x = random_array(11, (4, 3))
+    x = random_array(11, (3, 4))
     assert_close(submission.run("relu", x, transforms=("jit",)), reference.run("relu", x),
                  "jax.jit(relu)(x)", hint=diagnosis.relu(x))
 

@@ -70,10 +70,10 @@ def test_leaves_its_argument_unchanged(submission):
 
 @pytest.mark.points(2)
 def test_works_under_jit(submission, reference):
-    params, x, y = example(reference, (3, 4, 2), seed=17, salt=190)
-    assert_close(submission.run("update", params, x, y, 0.2, transforms=("jit",)),
-                 reference.run("update", params, x, y, 0.2),
-                 "jax.jit(update)(params, x, y, 0.2)", hint=step_hint(reference, params, x, y, 0.2))
+    params, x, y = example(reference, (4, 7, 3), seed=17, salt=190)
+    assert_close(submission.run("update", params, x, y, step_size=0.2, transforms=("jit",)),
+                 reference.run("update", params, x, y, step_size=0.2),
+                 "jax.jit(update)(params, x, y, step_size=0.2)", hint=step_hint(reference, params, x, y, 0.2))
 
 
 @pytest.mark.points(2)
