@@ -278,7 +278,12 @@ class Runner:
                 if worker is not None:
                     worker.close()
                     self._workers.discard(worker)
-                worker = self._mine.worker = Worker(self.env)
+                try:
+                    worker = self._mine.worker = Worker(self.env)
+                except OSError as error:  # no process to be had (a classmate's flood): this one waits
+                    self._mine.worker = None
+                    return Ungraded(f"the grader could not start its process ({error.strerror or error}); "
+                                    "grade the class again")
                 self._workers.add(worker)
         try:
             code = worker.grade(argv, folder / LOG, self.limit)

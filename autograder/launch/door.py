@@ -250,7 +250,7 @@ class SandboxProcess:
             seccomp=namespaces and walls.seccomp_works(),
             memory_mb=self.limits.memory_mb, file_mb=self.limits.file_mb,
             cpu_seconds=int(self.limits.total_seconds + self.limits.import_seconds + 30),
-            max_processes=MAX_PROCESSES if self.lease.uid is not None else 0)
+            max_processes=MAX_PROCESSES + (0 if self.lease.uid is not None else tasks_of(os.getuid())))
 
     def _await_ready(self) -> None:
         """The child's two answers: its walls are up (before it holds the submission: without
@@ -557,10 +557,26 @@ def _group_of(leader: int) -> list[int]:
     return found
 
 
+def tasks_of(uid: int) -> int:
+    """The processes and threads ``uid`` runs now, as the kernel counts them for RLIMIT_NPROC:
+    a sandbox that shares the judge's uid may add MAX_PROCESSES to them, no more (an attack
+    that took every process id of the machine starved the classmates' graders of threads)."""
+    count = 0
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                status = Path(f"/proc/{entry}/status").read_text()
+                fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+                if int(fields["Uid"].split()[0]) == uid:
+                    count += int(fields["Threads"])
+    return count
+
+
 HOME_ENTRIES = 10_000  # files and folders in a home on the judge's disk (outside namespaces)
 # The judge's seconds answering a submission's stand-ins, in all (it grades with a few).
 LENDING_SECONDS = 60
-# Processes and threads a leased uid may have at once (JAX starts a few dozen threads).
+# Processes and threads a sandbox may start: a leased uid's all, or what a uid shared with the
+# judge may add to those it runs at the sandbox's start (JAX starts a few dozen threads).
 MAX_PROCESSES = 512
 
 

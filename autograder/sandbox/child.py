@@ -142,7 +142,7 @@ def set_limits(memory_mb: int, cpu_seconds: int, file_mb: int, max_processes: in
         lower(resource.RLIMIT_CPU, cpu_seconds)
     lower(resource.RLIMIT_FSIZE, file_mb << 20)
     lower(resource.RLIMIT_CORE, 0)
-    if max_processes:  # counts every process and thread of this uid: one the judge leased to it
+    if max_processes:  # counts every process and thread of this uid (the judge's too, if it is theirs)
         lower(resource.RLIMIT_NPROC, max_processes)
     lower(resource.RLIMIT_NOFILE, OPEN_FILES)
 
