@@ -1,5 +1,7 @@
 """The sandbox's door on its own: what it does after a call or an import runs out of time."""
 
+import os
+import threading
 import time
 from pathlib import Path
 
@@ -7,7 +9,7 @@ import numpy as np
 import pytest
 
 from autograder.launch import walls
-from autograder.launch.door import Limits, SandboxProcess, SubmissionError
+from autograder.launch.door import Limits, SandboxProcess, SubmissionError, tasks_of
 from autograder.sandbox import wire
 from autograder.sandbox.calls import Call
 from autograder.sandbox.protocol import Answer, Question
@@ -100,3 +102,17 @@ def test_the_judges_time_answering_stand_ins_counts_toward_the_whole_submission(
         assert process.lending_spent > 1 and process.spent >= 4
     finally:
         process.close()
+
+
+def test_the_uids_thread_count_that_bounds_a_shared_sandbox_counts_threads():
+    """A sandbox sharing the judge's uid may add 512 to ``tasks_of``: it must count threads."""
+    before, release = tasks_of(os.getuid()), threading.Event()
+    sleepers = [threading.Thread(target=release.wait) for _ in range(20)]
+    for thread in sleepers:
+        thread.start()
+    try:
+        assert tasks_of(os.getuid()) >= before + 20
+    finally:
+        release.set()
+        for thread in sleepers:
+            thread.join()
