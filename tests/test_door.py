@@ -116,3 +116,42 @@ def test_the_uids_thread_count_that_bounds_a_shared_sandbox_counts_threads():
         release.set()
         for thread in sleepers:
             thread.join()
+
+
+SHARES_UID = os.geteuid() != 0 and walls.available() != walls.NAMESPACES
+STARTS_A_THREAD = ("import threading\n\n"
+                   "def relu(x):\n    helper = threading.Thread(target=len, args=((),))\n"
+                   "    helper.start()\n    helper.join()\n    return x\n")
+FLOOD = ("import threading\nimport time\n\nthreading.stack_size(32768)  # many threads, little memory\n"
+         "release = threading.Event()\nwhile True:  # every thread the limit allows, for 4 s\n"
+         "    try:\n        threading.Thread(target=release.wait, args=(4,)).start()\n"
+         "    except RuntimeError:\n        break\nthreading.stack_size(0)\ntime.sleep(4)\nrelease.set()\n"
+         "time.sleep(0.5)\n\ndef relu(x):\n    return x\n")
+
+
+@pytest.mark.skipif(not SHARES_UID, reason="here each sandbox has a uid or a user namespace of its own")
+def test_a_sandbox_under_the_judges_uid_never_runs_beside_a_thread_flood(tmp_path):
+    """Sandboxes under the judge's uid share one count of threads (RLIMIT_NPROC): one that
+    starts threads until refused, started after another, took the threads the first one
+    needed next. They take turns: the flood waits, and the first one's next thread starts."""
+    (tmp_path / "first").mkdir()
+    (tmp_path / "flood").mkdir()
+    first, flood = sandbox(tmp_path / "first", STARTS_A_THREAD), sandbox(tmp_path / "flood", FLOOD)
+    x = np.ones(3, np.float32)
+    flooded: list[object] = []
+    waiter = threading.Thread(target=lambda: flooded.append(flood.call(Call("relu", (x,)))))
+    try:
+        assert np.array_equal(first.call(Call("relu", (x,))), x)
+        before = tasks_of(os.getuid())
+        waiter.start()
+        deadline = time.monotonic() + 8  # long enough for its import and its flood, had it started
+        while time.monotonic() < deadline and tasks_of(os.getuid()) < before + 500:  # all it may take
+            time.sleep(0.2)
+        y = np.ones(4, np.float32)  # a new shape: relu runs again (a call of the same shape may not)
+        assert np.array_equal(first.call(Call("relu", (y,))), y)
+        assert flood.home is None and not flooded, "the flood started beside the first sandbox"
+    finally:
+        first.close()
+        waiter.join(timeout=120)
+        flood.close()
+    assert len(flooded) == 1 and np.array_equal(flooded[0], x)  # its turn came once the first closed

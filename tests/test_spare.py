@@ -32,20 +32,11 @@ def relu(x):
 CRASHING = "import os\ndef relu(x):\n    os._exit(9)\n"
 
 
-def _copies_lie_in_sandbox_root() -> bool:
-    folder = private_folder()
-    try:
-        return folder.parent.resolve() == SANDBOX_ROOT.resolve()
-    finally:
-        remove_folder(folder)
-
-
-# Behind Landlock or the hook, a spare is taken only where a class copy lies in SANDBOX_ROOT
-# (its reach is fixed at launch); an ordinary user beside another user's SANDBOX_ROOT starts
-# each sandbox afresh instead (test_a_spare_reach_is_the_one_a_class_copy_would_get).
+# Sandboxes under the grader's own uid (an ordinary user behind Landlock or the hook) take
+# turns (walls.UidTurn): none starts beside a grading, so no spare is made there.
+SHARES_UID = os.geteuid() != 0 and WALL != walls.NAMESPACES
 needs_a_takeable_spare = pytest.mark.skipif(
-    walls.available() != walls.NAMESPACES and not _copies_lie_in_sandbox_root(),
-    reason="class copies cannot lie in another user's SANDBOX_ROOT: no spare is taken here")
+    SHARES_UID, reason="sandboxes under the grader's own uid take turns: no spare starts beside a grading")
 
 
 @pytest.fixture
@@ -169,6 +160,20 @@ def test_consecutive_students_never_share_a_child_uid_or_home_and_a_crash_leaves
             remove_folder(path.parent)
 
 
+@pytest.mark.skipif(not SHARES_UID, reason="here each sandbox has a uid or a user namespace of its own")
+def test_no_spare_starts_beside_a_grading_under_the_graders_own_uid(kept_spares):
+    """A spare under the same uid would share its count of threads with the grading beside
+    it; it does not wait for the turn either: the grading goes on, and the next starts its own."""
+    first, first_path = graded(MARKING)
+    try:
+        assert relu_of(first) < 1000 and first.process._turn is not None
+        assert spare._spare is None
+    finally:
+        first.close()
+        remove_folder(first_path.parent)
+
+
+@needs_a_takeable_spare
 def test_a_spare_made_otherwise_is_closed_and_the_grading_starts_its_own(kept_spares):
     first, first_path = graded(MARKING)
     relu_of(first)

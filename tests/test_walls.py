@@ -178,13 +178,15 @@ def sandbox_processes() -> list[dict[str, str]]:
 def test_every_sandbox_is_unprivileged_and_as_root_has_a_uid_of_its_own(tmp_path, wall):
     submission = tmp_path / "xor_net.py"
     submission.write_text("def relu(x):\n    return x\n")
+    # Under the grader's own uid, sandboxes take turns (walls.UidTurn): one at a time here.
+    together = 1 if os.geteuid() != 0 and wall != walls.NAMESPACES else 2
     sandboxes = [SandboxProcess(submission, Limits(), lambda home: NO_REACH, HIDDEN, wall=wall)
-                 for _ in range(2)]
+                 for _ in range(together)]
     try:
         for process in sandboxes:
             process.start()
         statuses = sandbox_processes()
-        assert len(statuses) == 2
+        assert len(statuses) == together
         for status in statuses:
             assert int(status["CapEff"], 16) == 0, status
             assert status["NoNewPrivs"].strip() == "1"

@@ -132,6 +132,7 @@ class SandboxProcess:
         self.hung: dict[str, str] = {}  # function -> why its call timed out (not tried again)
         self.home: Path | None = None
         self.lease = walls.UidLease()  # a uid of its own when the judge is root
+        self._turn: walls.UidTurn | None = None  # else the one turn of this uid's sandboxes
         self.library = library
         # Chosen once, like the wall: no message of a child changes it.
         self.cache = None if self.lease.uid is not None or path is None else (
@@ -154,12 +155,12 @@ class SandboxProcess:
         imported, holding no submission; ``hand_over`` gives it one, once."""
         spare = cls(None, recipe.limits, reach, recipe.hidden, recipe.wall, recipe.require_isolation,
                     library=recipe.library, unsafe=recipe.unsafe, guarded=recipe.guarded)
+        spare._ahead = True
         try:
             spare._launch()
         except BaseException:
             spare.close()
             raise
-        spare._ahead = True
         return spare
 
     def hand_over(self, recipe: Recipe, path: Path, source: bytes, reach: Reach,
@@ -195,6 +196,10 @@ class SandboxProcess:
         if uid is not None and not namespaces and launch is None:
             self.events.append(_NO_DROP)
             uid = None
+        if uid is None and not namespaces and self._turn is None:  # held until close, restarts too
+            # A spare never waits: the grading that would wait for it may hold the turn.
+            longest = self.limits.total_seconds + 2 * self.limits.import_seconds  # another's grading
+            self._turn = walls.UidTurn(0 if self._ahead else longest)
         # Namespaces: the home is a small tmpfs inside; nothing of it is on the judge's disk.
         # Otherwise a fresh, empty folder of the judge's. The child writes the submission there.
         home = None if namespaces else private_folder()
@@ -382,6 +387,9 @@ class SandboxProcess:
     def close(self) -> None:
         self._kill()
         self.lease.release()
+        if self._turn is not None:
+            self._turn.release()
+            self._turn = None
 
     # -- messages -------------------------------------------------------------
 

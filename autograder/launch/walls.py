@@ -20,8 +20,11 @@ import fcntl
 import functools
 import os
 import shutil
+import stat
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 from autograder.sandbox import confine
@@ -255,6 +258,52 @@ class UidLease:
         if self._lock is not None:
             os.close(self._lock)
             self._lock = None
+
+
+class UidTurn:
+    """The turn of the one sandbox that runs under the judge's own uid, where no namespace
+    counts its threads apart (Landlock, or no kernel wall): held (an flock) until ``release``,
+    so that no two such sandboxes of this user, in any grader process, run at once.
+
+    RLIMIT_NPROC counts every task of a uid together: a sandbox that starts threads until its
+    limit takes what a sandbox started before it (with a lower limit) needs, and that one's
+    next thread fails. One at a time, no sandbox is beside another to starve."""
+
+    def __init__(self, wait_seconds: float) -> None:
+        """Wait up to ``wait_seconds`` (0: not at all) for the turn; WallError if it stays taken."""
+        self._lock: int | None = _own_turn_file()
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    self.release()
+                    raise WallError("another sandbox of this user kept its turn: sandboxes that share the "
+                                    f"grader's uid run one at a time (waited {wait_seconds:.0f} s)") from None
+                time.sleep(0.05)
+
+    def release(self) -> None:
+        if self._lock is not None:
+            os.close(self._lock)
+            self._lock = None
+
+
+def _own_turn_file() -> int:
+    """This user's own turn file, not a link: in the temporary folder, else in their home (a
+    file of that name someone else made in the temporary folder is passed over)."""
+    uid = os.geteuid()
+    for folder in (Path(tempfile.gettempdir()), Path.home()):
+        with contextlib.suppress(OSError):
+            flags = os.O_CREAT | os.O_RDWR | os.O_NOFOLLOW | os.O_CLOEXEC
+            lock = os.open(folder / f".xor-kit-turn-{uid}", flags, 0o600)
+            info = os.fstat(lock)
+            if info.st_uid == uid and stat.S_ISREG(info.st_mode):
+                return lock
+            os.close(lock)
+    raise WallError("no turn file of this user's own can be made (in the temporary folder or the home): "
+                    "sandboxes that share the grader's uid cannot be kept one at a time")
 
 
 def as_uid(command: list[str], uid: int, package_parent: Path) -> tuple[list[str], dict] | None:

@@ -10,7 +10,10 @@ the classmates graded beside it got 0/100 ("can't start new thread") and under L
 class runner itself died with no gradebook; with none, a run as uid 65534 took 32,283 threads,
 nearly the machine's whole pid space. Now a sandbox that shares the judge's uid may add at most
 MAX_PROCESSES (512) to what the uid ran at its start (door.tasks_of), and a grader process that
-cannot start is one student's grader-error, not the end of the run.
+cannot start is one student's grader-error, not the end of the run. That limit is a number on
+the uid's one shared count, so a classmate's sandbox started before this one still starved (CI,
+as uid 65534 behind Landlock: a classmate restarted after a crash lost every later point); now
+sandboxes under the grader's own uid take turns (walls.UidTurn) and none runs beside this one.
 """
 
 import functools
