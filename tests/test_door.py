@@ -1,6 +1,7 @@
 """The sandbox's door on its own: what it does after a call or an import runs out of time."""
 
 import os
+import subprocess
 import threading
 import time
 from pathlib import Path
@@ -155,3 +156,23 @@ def test_a_sandbox_under_the_judges_uid_never_runs_beside_a_thread_flood(tmp_pat
         waiter.join(timeout=120)
         flood.close()
     assert len(flooded) == 1 and np.array_equal(flooded[0], x)  # its turn came once the first closed
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only a root judge leases uids")
+def test_a_leased_uid_runs_nothing_a_killed_grader_left(tmp_path):
+    """A sandbox that outlived its killed grader kept its uid's threads; the next sandbox to
+    lease that uid could not start JAX (red team, round 5). Leasing it ends what it runs."""
+    probe = walls.UidLease()
+    uid = probe.uid
+    probe.release()
+    left = subprocess.Popen(["sleep", "120"], user=uid, group=uid, extra_groups=[])
+    process = None
+    try:
+        process = sandbox(tmp_path, "def relu(x):\n    return x\n")
+        assert process.lease.uid == uid
+        assert left.wait(timeout=30) == -9
+    finally:
+        left.kill()
+        left.wait()
+        if process is not None:
+            process.close()

@@ -349,3 +349,46 @@ def test_every_report_stays_small_whatever_comes_back(graded):
     for name in ("results.json", "results.txt"):
         sizes = {p.parent.name: p.stat().st_size for p in graded["out"].glob(f"*/{name}")}
         assert sizes and max(sizes.values()) < 1 << 20, sorted(sizes.items(), key=lambda kv: -kv[1])[:3]
+
+
+def sandbox_children() -> list[int]:
+    """Sandbox processes running now under the uids this kit's sandboxes use here."""
+    from autograder.launch import walls
+
+    low, high = walls._uid_range() if os.geteuid() == 0 else (os.getuid(), os.getuid())
+    found = []
+    for entry in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            uid = os.stat(f"/proc/{entry}").st_uid
+            command = Path(f"/proc/{entry}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if low <= uid <= high and b"autograder.sandbox.child" in command:
+            found.append(int(entry))
+    return found
+
+
+def test_a_killed_graders_sandbox_ends_with_it(tmp_path, monkeypatch):
+    """orphan_outlives_killed_grader.py clears its parent-death signal and sleeps at import past
+    --student-timeout: its grader is killed. Its sandbox must end with it, and the classmates
+    after it, graded by fresh graders that may lease the same uid, keep full marks. Behind
+    Landlock where no wall was chosen (as root, the orphan's leased uid is the next one's)."""
+    from autograder.launch import walls
+
+    if "XOR_KIT_WALL" not in os.environ and walls.confinement_works():
+        monkeypatch.setenv("XOR_KIT_WALL", "landlock")
+    folder, out = tmp_path / "class", tmp_path / "grades"
+    folder.mkdir()
+    shutil.copy(CORPUS / "hostile" / "orphan_outlives_killed_grader.py", folder / "a_orphan.py")
+    for name in ("b_reference", "c_reference"):
+        shutil.copy(ROOT / "solutions" / "xor_net.py", folder / f"{name}.py")
+    done = run_grader("grade", str(folder), "--jobs", "1", "--student-timeout", "30", *LIMITS,
+                      "--out", str(out))
+    left = sandbox_children()
+    assert done.returncode == 0, done.stderr[-2000:]
+    with (out / "gradebook.csv").open(encoding="utf-8-sig") as table:
+        book = {row["student"]: row for row in csv.DictReader(table)}
+    assert book["a_orphan"]["status"].startswith("timeout"), book["a_orphan"]
+    for name in ("b_reference", "c_reference"):
+        assert (book[name]["status"], book[name]["total"]) == ("graded", "100"), book[name]
+    assert left == [], f"sandboxes outlived their graders: {left}"

@@ -25,6 +25,7 @@ from typing import Any
 from autograder import PACKAGE_DIR
 from autograder.files import private_folder, read_submission, remove_folder
 from autograder.launch import own_cache, walls
+from autograder.launch.walls import tasks_of
 from autograder.sandbox import frames, protocol, wire
 from autograder.sandbox.calls import Call, ErrorReport
 from autograder.sandbox.protocol import (
@@ -132,6 +133,8 @@ class SandboxProcess:
         self.hung: dict[str, str] = {}  # function -> why its call timed out (not tried again)
         self.home: Path | None = None
         self.lease = walls.UidLease()  # a uid of its own when the judge is root
+        if self.lease.uid is not None and tasks_of(self.lease.uid):  # left by a grader that was killed
+            walls.end_processes_of(self.lease.uid, PACKAGE_PARENT)
         self._turn: walls.UidTurn | None = None  # else the one turn of this uid's sandboxes
         self.library = library
         # Chosen once, like the wall: no message of a child changes it.
@@ -563,21 +566,6 @@ def _group_of(leader: int) -> list[int]:
                 if int(fields[2]) == leader:  # after the name: state, ppid, pgrp
                     found.append(int(entry))
     return found
-
-
-def tasks_of(uid: int) -> int:
-    """The processes and threads ``uid`` runs now, as the kernel counts them for RLIMIT_NPROC:
-    a sandbox that shares the judge's uid may add MAX_PROCESSES to them, no more (an attack
-    that took every process id of the machine starved the classmates' graders of threads)."""
-    count = 0
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            with contextlib.suppress(OSError, ValueError, IndexError):
-                status = Path(f"/proc/{entry}/status").read_text()
-                fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-                if int(fields["Uid"].split()[0]) == uid:
-                    count += int(fields["Threads"])
-    return count
 
 
 HOME_ENTRIES = 10_000  # files and folders in a home on the judge's disk (outside namespaces)

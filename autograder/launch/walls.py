@@ -380,6 +380,21 @@ def end_processes_of(uid: int, package_parent: Path) -> None:
         subprocess.run(command, cwd="/", timeout=30, capture_output=True, **user)
 
 
+def tasks_of(uid: int) -> int:
+    """The processes and threads ``uid`` runs now, as the kernel counts them for RLIMIT_NPROC:
+    a sandbox that shares the judge's uid may add MAX_PROCESSES to them, no more (an attack
+    that took every process id of the machine starved the classmates' graders of threads)."""
+    count = 0
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                status = Path(f"/proc/{entry}/status").read_text()
+                fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+                if int(fields["Uid"].split()[0]) == uid:
+                    count += int(fields["Threads"])
+    return count
+
+
 def _uid_range() -> tuple[int, int]:
     text = os.environ.get(UIDS_ENV, "")
     low, _, high = text.partition("-")
