@@ -133,8 +133,6 @@ class SandboxProcess:
         self.hung: dict[str, str] = {}  # function -> why its call timed out (not tried again)
         self.home: Path | None = None
         self.lease = walls.UidLease()  # a uid of its own when the judge is root
-        if self.lease.uid is not None and tasks_of(self.lease.uid):  # left by a grader that was killed
-            walls.end_processes_of(self.lease.uid, PACKAGE_PARENT)
         self._turn: walls.UidTurn | None = None  # else the one turn of this uid's sandboxes
         self.library = library
         # Chosen once, like the wall: no message of a child changes it.

@@ -27,6 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from autograder import PACKAGE_DIR
 from autograder.sandbox import confine
 from autograder.sandbox.protocol import Wall
 
@@ -230,7 +231,8 @@ def readable_paths(hidden: list[Path]) -> list[str]:
 
 class UidLease:
     """A uid for one sandbox while the judge is root: held (an flock) until ``release``, so
-    that concurrent sandboxes, even of other grader processes, never share one."""
+    that concurrent sandboxes, even of other grader processes, never share one. A uid leased
+    runs nothing: what a killed grader's sandbox left running as it is ended first."""
 
     def __init__(self) -> None:
         self.uid: int | None = None
@@ -251,6 +253,8 @@ class UidLease:
                 os.close(lock)
                 continue
             self.uid, self._lock = uid, lock
+            if tasks_of(uid):
+                end_processes_of(uid, PACKAGE_DIR.parent)
             return
         raise WallError(f"all {high - low + 1} sandbox uids are in use")
 

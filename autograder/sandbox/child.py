@@ -53,7 +53,6 @@ GUARDED_OPTIONS = ("jax_disable_jit", "jax_compilation_cache_dir",
 # JAX as the grader applies it (jit, grad, vmap, jnp.asarray), taken before a submission runs:
 # ``jax.jit = lambda f, **k: f`` in a submission must not let an unjittable function pass.
 GENUINE_JAX = SimpleNamespace(**dict(vars(jax), numpy=SimpleNamespace(**vars(jax.numpy))))
-PR_SET_PDEATHSIG = 1  # linux/prctl.h
 CACHE_VARIABLE = "JAX_COMPILATION_CACHE_DIR"  # set by the judge in a release's self-check only
 
 
@@ -263,7 +262,7 @@ def die_with(judge: int) -> None:
     """Have Linux kill this process when the judge goes: no sandbox outlives its grading,
     even one stuck in a loop when its judge is killed."""
     with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        ctypes.CDLL(None, use_errno=True).prctl(confine.PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != judge:  # the judge went before the request took effect
         os._exit(1)
 

@@ -103,9 +103,9 @@ TERMINAL_INJECTION = (0x5412, 0x541C)  # ioctl TIOCSTI, TIOCLINUX
 # missing). fcntl F_SETOWN, F_SETSIG, F_SETOWN_EX; ioctl FIOSETOWN, SIOCSPGRP.
 SIGNAL_OWNER_FCNTL = (8, 10, 15)
 SIGNAL_OWNER_IOCTL = (0x8901, 0x8902)
-# The signal that kills a sandbox when its judge dies (child.die_with, set before this filter):
-# cleared, it outlived a killed grader, with the judge's uid lease or turn released.
-PR_SET_PDEATHSIG = 1
+# prctl's request for the signal that kills a sandbox when its judge dies (child.die_with, set
+# before this filter): cleared, it outlived a killed grader, its uid lease or turn released.
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 class ConfineError(Exception):
